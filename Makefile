@@ -1,0 +1,45 @@
+# make demo   - the offline end-to-end pipeline on CPU (generate -> teacher -> distil -> evaluate)
+# make test   - the test suite
+# Both create .venv when missing and install what they need; a second run installs nothing.
+
+VENV    ?= .venv
+PYTHON  := $(VENV)/bin/python
+PIP     := $(PYTHON) -m pip
+TORCH   ?= 2.13.0
+STAMP   := $(VENV)/.installed
+OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+
+.PHONY: help demo test lint format sandbox-tools clean-outputs
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	@# torch first: the build already installed (CPU here, CUDA elsewhere) is kept and pinned.
+	@$(PYTHON) -c "import torch" 2>/dev/null || $(PIP) install -q "torch==$(TORCH)"
+	@$(PYTHON) -c "import torch; print('torch==' + torch.__version__.split('+')[0])" > $(VENV)/torch-pin.txt
+	$(PIP) install -q -c constraints.txt -c $(VENV)/torch-pin.txt -e ".[dev]"
+	@touch $(STAMP)
+
+sandbox-tools:  ## bubblewrap isolates untrusted code; installed where apt and root are available
+	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1; } \
+	  || echo "warning: bubblewrap is not installed; generated code will run with rlimits only"
+
+demo: $(STAMP) sandbox-tools  ## the offline pipeline on CPU, in under 10 minutes
+	$(OFFLINE) $(VENV)/bin/distill-pipeline experiment=demo
+
+test: $(STAMP) sandbox-tools  ## the test suite
+	$(OFFLINE) WANDB_MODE=offline $(PYTHON) -m pytest -q
+
+lint: $(STAMP)  ## ruff
+	$(VENV)/bin/ruff check distill tests scripts
+	$(VENV)/bin/ruff format --check distill tests scripts
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format distill tests scripts
+	$(VENV)/bin/ruff check --fix distill tests scripts
+
+clean-outputs:  ## remove run folders and caches
+	rm -rf outputs multirun .cache
