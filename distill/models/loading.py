@@ -1,0 +1,146 @@
+"""Loading students and teachers with ``from_pretrained``: LoRA or QLoRA students, frozen teachers."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+
+from distill.config.schemas import DistillationConfig
+
+log = logging.getLogger(__name__)
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def torch_dtype(name: str) -> torch.dtype | str:
+    return "auto" if name == "auto" else DTYPES[name]
+
+
+def load_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
+    """The tokenizer with a pad token (CodeLlama has none: its EOS serves, masked out of the loss)."""
+    tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def quantization_config(config: DistillationConfig) -> Any:
+    """bitsandbytes 4-bit NF4 (QLoRA) settings, or None."""
+    if not config.use_4bit:
+        return None
+    from transformers import BitsAndBytesConfig
+
+    return BitsAndBytesConfig(
+        load_in_4bit=True,
+        bnb_4bit_quant_type=config.bnb_4bit_quant_type,
+        bnb_4bit_use_double_quant=config.bnb_4bit_use_double_quant,
+        bnb_4bit_compute_dtype=DTYPES[config.bnb_4bit_compute_dtype],
+    )
+
+
+def check_model_source(name_or_path: str, key: str) -> None:
+    """A local path must hold a saved model (Hugging Face's own error for this names no config key)."""
+    path = Path(name_or_path)
+    looks_local = path.is_absolute() or name_or_path.startswith(".") or path.exists()
+    if looks_local and not (path / "config.json").is_file():
+        raise FileNotFoundError(f"{key}: no saved model at {name_or_path} (no config.json)")
+
+
+def load_student(config: DistillationConfig, attn_implementation: str | None = None) -> PreTrainedModel:
+    """The student from ``student_model_name`` with LoRA (or QLoRA) applied, in train mode."""
+    check_model_source(config.student_model_name, "distillation.student_model_name")
+    model = AutoModelForCausalLM.from_pretrained(
+        config.student_model_name,
+        dtype=torch_dtype(config.torch_dtype),
+        attn_implementation=attn_implementation or config.attn_implementation,
+        quantization_config=quantization_config(config),
+    )
+    if config.use_4bit:
+        from peft import prepare_model_for_kbit_training
+
+        model = prepare_model_for_kbit_training(
+            model, use_gradient_checkpointing=config.gradient_checkpointing
+        )
+    elif config.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    if config.use_lora:
+        from peft import LoraConfig, get_peft_model
+
+        lora = LoraConfig(
+            r=config.lora_r,
+            lora_alpha=config.lora_alpha,
+            lora_dropout=config.lora_dropout,
+            target_modules=list(config.lora_target_modules),
+            modules_to_save=list(config.lora_modules_to_save) or None,
+            task_type="CAUSAL_LM",
+        )
+        model = get_peft_model(model, lora)
+    model.train()  # from_pretrained returns eval mode, which Lightning does not change
+    return model
+
+
+def freeze(model: PreTrainedModel) -> PreTrainedModel:
+    model.eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return model
+
+
+def load_frozen(
+    name_or_path: str, dtype: str = "auto", load_in_4bit: bool = False, attn_implementation: str = "sdpa"
+) -> PreTrainedModel:
+    """A model for inference only (teacher): eval mode, no gradients."""
+    quant = None
+    if load_in_4bit:
+        from transformers import BitsAndBytesConfig
+
+        quant = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
+        )
+    model = AutoModelForCausalLM.from_pretrained(
+        name_or_path,
+        dtype=torch_dtype(dtype),
+        attn_implementation=attn_implementation,
+        quantization_config=quant,
+    )
+    return freeze(model)
+
+
+def is_adapter_dir(path: str | Path) -> bool:
+    return (Path(path) / "adapter_config.json").is_file()
+
+
+def load_for_inference(path: str, dtype: str = "auto") -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """A trained adapter (merged into its base for speed) or a plain model, with its tokenizer."""
+    if is_adapter_dir(path):
+        from peft import PeftModel
+
+        base_path = json.loads((Path(path) / "adapter_config.json").read_text())["base_model_name_or_path"]
+        base = AutoModelForCausalLM.from_pretrained(base_path, dtype=torch_dtype(dtype))
+        model = PeftModel.from_pretrained(base, path).merge_and_unload()
+        tokenizer_source = path if (Path(path) / "tokenizer_config.json").is_file() else base_path
+    else:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype(dtype))
+        tokenizer_source = path
+    return freeze(model), load_tokenizer(tokenizer_source)
+
+
+def check_same_tokenizer(
+    student: PreTrainedTokenizerBase, teacher: PreTrainedTokenizerBase, names: tuple[str, str]
+) -> None:
+    """Token-level distillation compares distributions id by id: the ids both tokenizers have must
+    mean the same tokens (sizes may differ, as CodeLlama-7b's 32,016 and CodeLlama-34b's 32,000)."""
+    probe = "def fibonacci(n: int) -> int:\n    return n if n < 2 else fibonacci(n - 1) + fibonacci(n - 2)\n"
+    shared = min(len(student), len(teacher))
+    student_ids = {i: t for t, i in student.get_vocab().items() if i < shared}
+    teacher_ids = {i: t for t, i in teacher.get_vocab().items() if i < shared}
+    if student(probe)["input_ids"] != teacher(probe)["input_ids"] or student_ids != teacher_ids:
+        raise ValueError(
+            f"teacher and student tokenizers differ (student {names[0]}: {len(student)} tokens, teacher "
+            f"{names[1]}: {len(teacher)} tokens); token-level distillation needs the same tokenizer"
+        )
