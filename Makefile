@@ -34,12 +34,12 @@ test: $(STAMP) sandbox-tools  ## the test suite
 	$(OFFLINE) WANDB_MODE=offline $(PYTHON) -m pytest -q
 
 lint: $(STAMP)  ## ruff
-	$(VENV)/bin/ruff check distill tests scripts
-	$(VENV)/bin/ruff format --check distill tests scripts
+	$(VENV)/bin/ruff check distill tests $(wildcard scripts)
+	$(VENV)/bin/ruff format --check distill tests $(wildcard scripts)
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format distill tests scripts
-	$(VENV)/bin/ruff check --fix distill tests scripts
+	$(VENV)/bin/ruff format distill tests $(wildcard scripts)
+	$(VENV)/bin/ruff check --fix distill tests $(wildcard scripts)
 
 clean-outputs:  ## remove run folders and caches
 	rm -rf outputs multirun .cache
