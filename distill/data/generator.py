@@ -87,6 +87,7 @@ def stratified_sizes(strata: dict, fractions: dict[str, float]) -> dict:
     sizes = {key: {split: int(n * f) for split, f in fractions.items()} for key, n in strata.items()}
     stratum_need = {key: n - sum(sizes[key].values()) for key, n in strata.items()}
     split_need = {split: totals[split] - sum(sizes[key][split] for key in strata) for split in fractions}
+
     def assign(key: Any, split: str, limit: int) -> None:
         n = min(stratum_need[key], split_need[split], limit)
         sizes[key][split] += n

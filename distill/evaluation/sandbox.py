@@ -58,8 +58,13 @@ class ExecutionResult:
         return self.status == "passed"
 
 
+# The interpreter that runs untrusted Python: the base installation, not our virtual environment
+# (the program sees the standard library, not the framework's packages).
+INTERPRETER = os.path.realpath(sys.executable)
+
+
 def _bwrap_command(work_dir: Path) -> list[str]:
-    return [
+    command = [
         "bwrap",
         "--unshare-all",
         "--die-with-parent",
@@ -68,9 +73,12 @@ def _bwrap_command(work_dir: Path) -> list[str]:
         "--dev", "/dev",
         "--proc", "/proc",
         "--tmpfs", "/tmp",
-        "--bind", str(work_dir), WORK_DIR_INSIDE,
-        "--chdir", WORK_DIR_INSIDE,
     ]  # fmt: skip
+    # The private /tmp hides the host's; an interpreter installed under /tmp is bound back, read-only.
+    for path in {sys.base_prefix, os.path.dirname(INTERPRETER)}:
+        if Path(path).resolve().is_relative_to("/tmp"):
+            command += ["--ro-bind", path, path]
+    return [*command, "--bind", str(work_dir), WORK_DIR_INSIDE, "--chdir", WORK_DIR_INSIDE]
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +213,7 @@ class Sandbox:
         self, program: str, stdin: str | None = None, timeout_s: float | None = None
     ) -> ExecutionResult:
         """Run a Python program in an isolated interpreter (``-I``: no user site, no PYTHON* variables)."""
-        return self.run({"main.py": program}, [sys.executable, "-I", "-B", "main.py"], stdin, timeout_s)
+        return self.run({"main.py": program}, [INTERPRETER, "-I", "-B", "main.py"], stdin, timeout_s)
 
     def run_many(
         self, programs: Sequence[str], max_workers: int = 2, timeout_s: float | None = None
