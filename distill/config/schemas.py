@@ -409,21 +409,25 @@ class PathsConfig:
 
 
 @dataclass
-class GenerateAppConfig:
-    task_name: str = "generate"
+class AppConfig:
+    """What every application has: a name for its output folder, a seed, paths, the dataset."""
+
+    task_name: str = "app"
     seed: int = 0
     paths: PathsConfig = field(default_factory=PathsConfig)
-    api: ClaudeConfig = field(default_factory=ClaudeConfig)
     data: DatasetConfig = field(default_factory=DatasetConfig)
 
 
 @dataclass
-class TrainAppConfig:
+class GenerateAppConfig(AppConfig):
+    task_name: str = "generate"
+    api: ClaudeConfig = field(default_factory=ClaudeConfig)
+
+
+@dataclass
+class TrainAppConfig(AppConfig):
     task_name: str = "train"
-    seed: int = 0
     ckpt_path: str | None = None
-    paths: PathsConfig = field(default_factory=PathsConfig)
-    data: DatasetConfig = field(default_factory=DatasetConfig)
     distillation: DistillationConfig = field(default_factory=DistillationConfig)
     loss: LossConfig = field(default_factory=LossConfig)
     teacher: TeacherConfig = field(default_factory=TeacherConfig)
@@ -432,29 +436,19 @@ class TrainAppConfig:
 
 
 @dataclass
-class EvaluateAppConfig:
+class EvaluateAppConfig(AppConfig):
     task_name: str = "evaluate"
-    seed: int = 0
-    paths: PathsConfig = field(default_factory=PathsConfig)
-    data: DatasetConfig = field(default_factory=DatasetConfig)
     eval: EvaluationConfig = field(default_factory=EvaluationConfig)
     logger: LoggerConfig = field(default_factory=LoggerConfig)
 
 
 @dataclass
-class PipelineAppConfig:
+class PipelineAppConfig(TrainAppConfig):
+    """Everything the three stages need, run one after the other."""
+
     task_name: str = "pipeline"
-    seed: int = 0
-    ckpt_path: str | None = None
     stages: list[str] = field(default_factory=lambda: ["generate", "train", "evaluate"])
-    paths: PathsConfig = field(default_factory=PathsConfig)
     api: ClaudeConfig = field(default_factory=ClaudeConfig)
-    data: DatasetConfig = field(default_factory=DatasetConfig)
-    distillation: DistillationConfig = field(default_factory=DistillationConfig)
-    loss: LossConfig = field(default_factory=LossConfig)
-    teacher: TeacherConfig = field(default_factory=TeacherConfig)
-    trainer: TrainerConfig = field(default_factory=TrainerConfig)
-    logger: LoggerConfig = field(default_factory=LoggerConfig)
     eval: EvaluationConfig = field(default_factory=EvaluationConfig)
 
     def __post_init__(self) -> None:

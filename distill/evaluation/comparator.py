@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import time
@@ -41,17 +42,8 @@ class ModelComparator:
 
     @property
     def decoding(self) -> DecodingConfig:
-        c = self.config
-        return DecodingConfig(
-            max_new_tokens=c.max_new_tokens,
-            do_sample=c.do_sample,
-            temperature=c.temperature,
-            top_p=c.top_p,
-            num_return_sequences=c.num_return_sequences,
-            batch_size=c.batch_size,
-            max_prompt_tokens=c.max_prompt_tokens,
-            seed=c.seed,
-        )
+        """The generation settings of the evaluation config (same field names)."""
+        return DecodingConfig(**{f.name: getattr(self.config, f.name) for f in dataclasses.fields(DecodingConfig)})
 
     # ------------------------------------------------------------------------------ scoring
     def score(self, benchmark: str, samples: list[dict[str, Any]]) -> dict[str, Any]:
