@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from distill.config.api import ClaudeConfig
 from distill.config.checks import check_choice
+from distill.config.dataset import DatasetConfig
 from distill.config.evaluation import EvaluationConfig
-from distill.config.generation import ClaudeConfig, DatasetConfig
 from distill.config.loss import LossConfig
 from distill.config.model import DistillationConfig
 from distill.config.training import LoggerConfig, TeacherConfig, TrainerConfig

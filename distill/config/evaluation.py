@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from distill.config.api import DEFAULT_CLAUDE_MODEL
 from distill.config.checks import check_choice
 from distill.config.errors import ConfigError
-from distill.config.generation import DEFAULT_CLAUDE_MODEL
 
 
 @dataclass

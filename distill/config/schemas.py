@@ -9,6 +9,7 @@ Fields beyond the spec are marked as such; list and dict defaults use ``default_
 The schemas live in one module per stage; this module gathers them.
 """
 
+from distill.config.api import DEFAULT_CLAUDE_MODEL, ClaudeConfig, OfflineServerConfig
 from distill.config.apps import (
     AppConfig,
     EvaluateAppConfig,
@@ -17,16 +18,8 @@ from distill.config.apps import (
     PipelineAppConfig,
     TrainAppConfig,
 )
+from distill.config.dataset import DIFFICULTIES, LANGUAGES, STYLES, DatasetConfig
 from distill.config.evaluation import BENCHMARKS, EvaluationConfig, SandboxConfig
-from distill.config.generation import (
-    DEFAULT_CLAUDE_MODEL,
-    DIFFICULTIES,
-    LANGUAGES,
-    STYLES,
-    ClaudeConfig,
-    DatasetConfig,
-    OfflineServerConfig,
-)
 from distill.config.loss import DIVERGENCES, SCHEDULES, LossConfig
 from distill.config.model import DistillationConfig, TinyLlamaSpec, TokenizerSpec
 from distill.config.training import LoggerConfig, TeacherConfig, TeacherPretrainConfig, TrainerConfig
