@@ -1,64 +1,65 @@
 """The Claude client: the official SDK (``AsyncAnthropic``) behind our retry loop, rate limiter,
-cost accounting, budget cap and durable response cache.
+cost accounting, budget cap, durable response cache, prompt caching and Message Batches.
 
 The same code serves ``api=claude`` and ``api=offline``; the latter points ``base_url`` at the
 local Anthropic-compatible server, which this client starts on loopback when no URL is given.
-The SDK's own retries are off (``max_retries=0``) so that every attempt, retries included, passes
-through the rate limiter.
+The SDK's own retries are off (``max_retries=0``): our loop is the one owner of retries, so that
+every attempt, retries included, passes through the rate limiter and the budget.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
-import random
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anthropic
 
-from distill.api.rate_limiter import RateLimiter
+from distill.api.cost import Budget, TokenUsage, UsageTotals, price_usd
+from distill.api.errors import (
+    Action,
+    BudgetExceededError,
+    FatalAPIError,
+    backoff,
+    classify,
+    describe,
+    retry_after,
+    stop_message,
+)
+from distill.api.progress import RequestProgress
+from distill.api.prompting import build_params, estimate_input_tokens, is_cached_prefix, system_text
+from distill.api.rate_limiter import RateLimiter, Reservation
 from distill.api.response_cache import ResponseCache, request_key
+from distill.api.transport import send_message, should_stream
 from distill.api.types import CodeGenerationRequest, CodeGenerationResponse
 from distill.config.errors import ConfigError
-from distill.config.pricing import BATCH_DISCOUNT
 from distill.config.schemas import ClaudeConfig
+
+if TYPE_CHECKING:
+    from distill.api.batches import MessageBatchRunner
 
 log = logging.getLogger(__name__)
 
 # Part of every cache key: bump it when the way a request is built changes what an answer means.
 GENERATOR_VERSION = "1"
-CHARS_PER_TOKEN = 3.5  # estimate for rate limiting before the reply reports real usage
-MAX_BACKOFF_S = 60.0
+TRUNCATED_STOP_REASONS = ("max_tokens", "model_context_window_exceeded")
 
 ProgressCallback = Callable[[int, int, CodeGenerationResponse], None]
 
-
-class FatalAPIError(RuntimeError):
-    """An error that must stop the whole run (a refused key, an exhausted account)."""
-
-
-class BudgetExceededError(RuntimeError):
-    """Starting another request could pass ``api.max_cost_usd``."""
-
-
-@dataclass
-class UsageTotals:
-    requests: int = 0  # requests answered by the API (cache hits excluded)
-    attempts: int = 0  # HTTP attempts, retries included
-    cache_hits: int = 0
-    failures: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_write_tokens: int = 0
-    cache_read_tokens: int = 0
-    cost_usd: float = 0.0
+__all__ = [
+    "GENERATOR_VERSION",
+    "BudgetExceededError",
+    "ClaudeAPIClient",
+    "FatalAPIError",
+    "UsageTotals",
+    "extract_code",
+    "resolve_api_key",
+]
 
 
 def resolve_api_key(config: ClaudeConfig) -> str:
@@ -98,23 +99,17 @@ def extract_code(text: str, language: str) -> str:
     return blocks[0][1].strip("\n") if blocks else text.strip()
 
 
-def _default_system(language: str) -> str:
-    return (
-        f"You are an expert {language} programmer. Answer with correct, idiomatic, self-contained "
-        f"{language} code in one fenced code block."
-    )
+def _has_limit_headers(exc: anthropic.APIError) -> bool:
+    response = getattr(exc, "response", None)
+    return response is not None and any(h.startswith("anthropic-ratelimit-") for h in response.headers)
 
 
-def _user_message(request: CodeGenerationRequest) -> str:
-    if request.system is not None:  # the caller built the whole prompt
-        return request.instruction + (f"\n\n{request.context}" if request.context else "")
-    parts = [
-        request.instruction,
-        f"\nLanguage: {request.language}\nDifficulty: {request.difficulty}\nStyle: {request.style}",
-    ]
-    if request.context:
-        parts.append(f"\nContext:\n{request.context}")
-    return "\n".join(parts)
+def _most_serious(errors: list[BaseException]) -> BaseException:
+    for kind in (FatalAPIError, BudgetExceededError):
+        for error in errors:
+            if isinstance(error, kind):
+                return error
+    return errors[0]
 
 
 class ClaudeAPIClient:
@@ -124,15 +119,25 @@ class ClaudeAPIClient:
         self.config = config
         self._api_key = resolve_api_key(config)
         _warn_sampling_once(config)
-        self.rate_limiter = RateLimiter(config.rate_limit_rpm, config.rate_limit_tpm)
+        self.rate_limiter = RateLimiter(
+            config.rate_limit_rpm,
+            config.rate_limit_tpm,
+            config.rate_limit_itpm,
+            config.rate_limit_otpm,
+            follow_header_limits=config.rate_limit_from_headers,
+        )
         self.cache = ResponseCache(Path(config.cache_dir) / "responses.jsonl") if config.cache_dir else None
         self.totals = UsageTotals()
-        self._reserved_cost = 0.0
+        self.budget = Budget(config.max_cost_usd, self.totals, config.cache_dir)
+        self.progress = RequestProgress(enabled=config.progress)
+        self._price = config.prices.get(config.model)
         self._fatal: FatalAPIError | None = None  # once set, no further request is sent
         self._server = None
         self._sdk: anthropic.AsyncAnthropic | None = None
         self._sdk_loop: asyncio.AbstractEventLoop | None = None
-        if config.model not in config.prices:
+        self._batches: MessageBatchRunner | None = None
+        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # between retries; tests record it
+        if self._price is None:
             log.warning("api.model %r has no entry in api.prices: its cost is counted as 0", config.model)
 
     # ----------------------------------------------------------------------------- set-up
@@ -148,7 +153,7 @@ class ClaudeAPIClient:
             self._server.start()
         return self._server.base_url
 
-    def _client(self) -> anthropic.AsyncAnthropic:
+    def sdk(self) -> anthropic.AsyncAnthropic:
         """One SDK client per event loop (its connection pool belongs to the loop that made it)."""
         loop = asyncio.get_running_loop()
         if self._sdk is None or self._sdk_loop is not loop:
@@ -158,6 +163,20 @@ class ClaudeAPIClient:
             self._sdk_loop = loop
         return self._sdk
 
+    def check_not_stopped(self, budget: bool = True) -> None:
+        """Raise the error that stopped the run, if one did (a refused key; the budget, unless
+        ``budget`` is false: requests already paid for are still collected then)."""
+        if self._fatal is not None:
+            raise self._fatal
+        if budget and self.budget.exceeded is not None:
+            raise self.budget.exceeded
+
+    def stop(self, exc: anthropic.APIError) -> FatalAPIError:
+        """Stop the run: no request is sent after this."""
+        if self._fatal is None:
+            self._fatal = FatalAPIError(stop_message(exc))
+        return self._fatal
+
     # ----------------------------------------------------------------------------- cost
     def _calculate_cost(
         self,
@@ -166,34 +185,93 @@ class ClaudeAPIClient:
         cache_write_tokens: int = 0,
         cache_read_tokens: int = 0,
         batch: bool = False,
+        cache_write_1h_tokens: int = 0,
     ) -> float:
-        """USD for one request at the configured model's prices (5-minute cache writes)."""
-        price = self.config.prices.get(self.config.model)
-        if price is None:
-            return 0.0
-        cost = (
-            input_tokens * price.input
-            + output_tokens * price.output
-            + cache_write_tokens * price.cache_write_5m
-            + cache_read_tokens * price.cache_read
-        ) / 1e6
-        return cost * (BATCH_DISCOUNT if batch else 1.0)
+        """USD for one request at the configured model's prices. ``cache_write_tokens`` are all cache
+        writes, of which ``cache_write_1h_tokens`` at the 1-hour price; ``batch`` halves everything."""
+        usage = TokenUsage(
+            input_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, cache_read_tokens
+        )
+        return price_usd(self._price, usage, batch)
+
+    def worst_case_cost(self, params: dict[str, Any], batch: bool = False) -> float:
+        """The most a request can cost: its estimated input (the system prompt as a cache write when
+        it is marked for caching) and all of ``max_tokens``."""
+        system_tokens, message_tokens = estimate_input_tokens(params)
+        cached = is_cached_prefix(params)
+        writes = system_tokens if cached else 0
+        usage = TokenUsage(
+            input_tokens=message_tokens + (0 if cached else system_tokens),
+            output_tokens=params["max_tokens"],
+            cache_write_tokens=writes,
+            cache_write_1h_tokens=writes if self.config.prompt_cache_ttl == "1h" else 0,
+        )
+        return price_usd(self._price, usage, batch)
 
     # ----------------------------------------------------------------------------- requests
     def build_params(self, request: CodeGenerationRequest) -> dict[str, Any]:
-        system = request.system if request.system is not None else _default_system(request.language)
-        return {
-            "model": self.config.model,
-            "max_tokens": request.max_tokens or self.config.max_tokens,
-            "system": system,
-            "messages": [{"role": "user", "content": _user_message(request)}],
-        }
+        return build_params(request, self.config)
 
     def cache_key(self, params: dict[str, Any]) -> str:
-        return request_key({**params, "generator_version": GENERATOR_VERSION})
+        """A hash of what determines the answer: model, system text, messages, max_tokens and the
+        generator version (not the prompt-caching marks: they change the price, not the answer)."""
+        return request_key({**params, "system": system_text(params), "generator_version": GENERATOR_VERSION})
 
     async def generate_code(self, request: CodeGenerationRequest) -> CodeGenerationResponse:
         """Answer one request: from the cache when it was paid for before, else from the API."""
+        self.progress.add_total(1)
+        if self.config.mode == "batch":
+            return (await self._batch_runner().generate([request]))[0]
+        return await self._answer(request)
+
+    async def generate_batch(
+        self,
+        requests: Sequence[CodeGenerationRequest],
+        max_concurrent: int = 5,
+        progress_callback: ProgressCallback | None = None,
+    ) -> list[CodeGenerationResponse]:
+        """Answer many requests, in input order: concurrently (at most ``max_concurrent`` in flight),
+        or as Message Batches when ``api.mode=batch``.
+
+        When the budget is reached or the run must stop (a refused key), no further request starts;
+        those in flight finish (and are saved), then the error is raised.
+        """
+        self.progress.add_total(len(requests))
+        if self.config.mode == "batch":
+            return await self._batch_runner().generate(requests, progress_callback)
+        semaphore = asyncio.Semaphore(max_concurrent)
+        done = 0
+
+        async def one(request: CodeGenerationRequest) -> CodeGenerationResponse:
+            nonlocal done
+            async with semaphore:
+                response = await self._answer(request)
+            done += 1
+            if progress_callback is not None:
+                progress_callback(done, len(requests), response)
+            return response
+
+        tasks = [asyncio.ensure_future(one(r)) for r in requests]
+        try:
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+        except BaseException:  # cancelled: stop everything
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            raise _most_serious(errors)
+        return list(results)
+
+    def _batch_runner(self) -> MessageBatchRunner:
+        if self._batches is None:
+            from distill.api.batches import MessageBatchRunner
+
+            self._batches = MessageBatchRunner(self)
+        return self._batches
+
+    async def _answer(self, request: CodeGenerationRequest) -> CodeGenerationResponse:
         if request.temperature is not None:
             _warn_sampling_once(self.config)
         params = self.build_params(request)
@@ -202,145 +280,101 @@ class ClaudeAPIClient:
         cached = self.cache.get(key) if self.cache else None
         if cached is not None:
             self.totals.cache_hits += 1
-            return self._to_response(request, cached, time.monotonic() - start, cache_hit=True, key=key)
-        try:
-            record = await self._send_with_retries(params)
-        except (FatalAPIError, BudgetExceededError):
-            raise
-        except anthropic.APIError as exc:
-            self.totals.failures += 1
-            status = getattr(exc, "status_code", None)
-            error = f"{type(exc).__name__}" + (f" ({status})" if status else "") + f": {exc}"
-            return CodeGenerationResponse(
-                instruction=request.instruction,
-                generated_code="",
-                language=request.language,
-                tokens_used=0,
-                generation_time=time.monotonic() - start,
-                success=False,
-                error=error[:500],
-                metadata={"model": self.config.model, "cache_key": key, "status_code": status},
-            )
-        if self.cache is not None:
-            self.cache.put(key, record)
-        return self._to_response(request, record, time.monotonic() - start, cache_hit=False, key=key)
-
-    async def generate_batch(
-        self,
-        requests: Sequence[CodeGenerationRequest],
-        max_concurrent: int = 5,
-        progress_callback: ProgressCallback | None = None,
-    ) -> list[CodeGenerationResponse]:
-        """Answer many requests concurrently (at most ``max_concurrent`` in flight), in input order."""
-        semaphore = asyncio.Semaphore(max_concurrent)
-        done = 0
-
-        async def one(request: CodeGenerationRequest) -> CodeGenerationResponse:
-            nonlocal done
-            async with semaphore:
-                response = await self.generate_code(request)
-            done += 1
-            if progress_callback is not None:
-                progress_callback(done, len(requests), response)
-            return response
-
-        tasks = [asyncio.ensure_future(one(r)) for r in requests]
-        try:
-            return list(await asyncio.gather(*tasks))
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)  # let in-flight requests settle
-            raise
-
-    def _estimate_tokens(self, params: dict[str, Any]) -> tuple[int, int]:
-        chars = len(params["system"]) + sum(len(m["content"]) for m in params["messages"])
-        return math.ceil(chars / CHARS_PER_TOKEN), params["max_tokens"]
-
-    def _reserve_budget(self, worst_case: float) -> None:
-        limit = self.config.max_cost_usd
-        if limit is not None and self.totals.cost_usd + self._reserved_cost + worst_case > limit:
-            raise BudgetExceededError(
-                f"api.max_cost_usd={limit}: spent ${self.totals.cost_usd:.4f}, ${self._reserved_cost:.4f} "
-                f"in flight; the next request could cost up to ${worst_case:.4f}"
-            )
-        self._reserved_cost += worst_case
+            response = self.to_response(request, cached, time.monotonic() - start, cache_hit=True, key=key)
+        else:
+            self.check_not_stopped()
+            try:
+                record = await self._send_with_retries(params)
+            except anthropic.APIError as exc:
+                response = self.failed_response(
+                    request, describe(exc), key, time.monotonic() - start, getattr(exc, "status_code", None)
+                )
+            else:
+                if self.cache is not None:
+                    self.cache.put(key, record)
+                response = self.to_response(
+                    request, record, time.monotonic() - start, cache_hit=False, key=key
+                )
+        self.progress.record(response.success, cached is not None, response.tokens_used, self.totals.cost_usd)
+        return response
 
     async def _send_with_retries(self, params: dict[str, Any]) -> dict[str, Any]:
-        estimated_in, max_out = self._estimate_tokens(params)
-        worst_case = self._calculate_cost(estimated_in, max_out)
-        self._reserve_budget(worst_case)
+        system_tokens, message_tokens = estimate_input_tokens(params)
+        estimated_input, max_output = system_tokens + message_tokens, params["max_tokens"]
+        worst_case = self.worst_case_cost(params)
+        self.budget.reserve(worst_case)
+        stream = should_stream(self.config.stream, self.config.model, max_output)
         try:
             for attempt in range(self.config.max_retries + 1):
-                await self.rate_limiter.wait_if_needed(estimated_in + max_out)
+                reservation = await self.rate_limiter.acquire(estimated_input, max_output)
                 if self._fatal is not None:
+                    self.rate_limiter.release(reservation, request=True)
                     raise self._fatal
                 self.totals.attempts += 1
+                self.totals.retries += int(attempt > 0)
                 try:
-                    raw = await self._client().messages.with_raw_response.create(**params)
-                except anthropic.AuthenticationError as exc:
-                    self._fatal = FatalAPIError(
-                        "The Anthropic API refused the key (401). Check ANTHROPIC_API_KEY; nothing more is sent."
-                    )
-                    raise self._fatal from exc
-                except (
-                    anthropic.PaymentRequiredError,
-                    anthropic.EnforcedSpendLimitReachedError,
-                    anthropic.ContractSpendLimitReachedError,
-                ) as exc:
-                    self._fatal = FatalAPIError(f"The account cannot pay for more requests: {exc}")
-                    raise self._fatal from exc
+                    message, headers = await send_message(self.sdk(), params, stream)
                 except anthropic.APIError as exc:
-                    self.rate_limiter.record_usage(estimated_in + max_out, 0)
-                    if attempt == self.config.max_retries or not _is_retryable(exc):
-                        raise
-                    delay = _retry_after(exc) or _backoff(self.config.retry_delay, attempt)
-                    log.info("%s; retry %d in %.2f s", type(exc).__name__, attempt + 1, delay)
-                    await asyncio.sleep(delay)
+                    delay = self._after_error(exc, reservation, attempt)
+                    log.info("%s; retry %d in %.2f s", describe(exc)[:200], attempt + 1, delay)
+                    await self.sleep(delay)
                     continue
-                message = await raw.parse()
-                record = self._record_of(message, raw.headers.get("request-id"), attempt + 1)
-                usage = record["usage"]
-                self.rate_limiter.record_usage(
-                    estimated_in + max_out, usage["input_tokens"] + usage["output_tokens"]
+                self.rate_limiter.observe_headers(headers)
+                usage = TokenUsage.of(message.usage, self.config.prompt_cache_ttl)
+                self.rate_limiter.settle(reservation, usage.rate_limited_input, usage.output_tokens)
+                return self.record_of(
+                    message, usage, headers.get("request-id"), attempts=attempt + 1, streamed=stream
                 )
-                return record
-            raise AssertionError("unreachable")
+            raise AssertionError("unreachable: the last attempt returns or raises")
         finally:
-            self._reserved_cost -= worst_case
+            self.budget.release(worst_case)
 
-    def _record_of(self, message: Any, request_id: str | None, attempts: int) -> dict[str, Any]:
-        usage = message.usage
-        counts = {
-            "input_tokens": usage.input_tokens,
-            "output_tokens": usage.output_tokens,
-            "cache_creation_input_tokens": usage.cache_creation_input_tokens or 0,
-            "cache_read_input_tokens": usage.cache_read_input_tokens or 0,
-        }
-        cost = self._calculate_cost(
-            counts["input_tokens"],
-            counts["output_tokens"],
-            counts["cache_creation_input_tokens"],
-            counts["cache_read_input_tokens"],
-        )
-        self.totals.requests += 1
-        self.totals.input_tokens += counts["input_tokens"]
-        self.totals.output_tokens += counts["output_tokens"]
-        self.totals.cache_write_tokens += counts["cache_creation_input_tokens"]
-        self.totals.cache_read_tokens += counts["cache_read_input_tokens"]
-        self.totals.cost_usd += cost
+    def _after_error(self, exc: anthropic.APIError, reservation: Reservation, attempt: int) -> float:
+        """Account for a failed attempt; raise when it must not be retried, else return the delay."""
+        if isinstance(exc, anthropic.APIStatusError):  # the server answered: it used no tokens
+            self.rate_limiter.observe_headers(exc.response.headers)
+            self.rate_limiter.release(reservation, request=exc.status_code == 429)
+        action = classify(exc)
+        if action is Action.STOP:
+            raise self.stop(exc) from exc
+        if action is Action.FAIL or attempt == self.config.max_retries:
+            raise exc
+        server_delay = retry_after(exc)
+        if (
+            server_delay is not None
+            and getattr(exc, "status_code", None) == 429
+            and not _has_limit_headers(exc)
+        ):
+            # Without rate-limit headers to correct the buckets, everyone waits, not only this request.
+            self.rate_limiter.pause(server_delay)
+        return server_delay if server_delay is not None else backoff(self.config.retry_delay, attempt)
+
+    def record_of(
+        self,
+        message: Any,
+        usage: TokenUsage,
+        request_id: str | None,
+        attempts: int,
+        streamed: bool = False,
+        batch_id: str | None = None,
+    ) -> dict[str, Any]:
+        """What is stored in the response cache for a paid reply, counted in the totals."""
+        cost = price_usd(self._price, usage, batch=batch_id is not None)
+        self.totals.add(usage, cost, batch=batch_id is not None)
         text = "".join(block.text for block in message.content if getattr(block, "type", "") == "text")
         return {
             "text": text,
             "model": message.model,
             "stop_reason": message.stop_reason,
-            "usage": counts,
+            "usage": usage.as_record(),
             "cost_usd": cost,
             "request_id": request_id,
             "attempts": attempts,
+            "streamed": streamed,
+            "batch_id": batch_id,
         }
 
-    def _to_response(
+    def to_response(
         self,
         request: CodeGenerationRequest,
         record: dict[str, Any],
@@ -348,7 +382,13 @@ class ClaudeAPIClient:
         cache_hit: bool,
         key: str,
     ) -> CodeGenerationResponse:
-        truncated = record["stop_reason"] == "max_tokens"
+        stop_reason = record["stop_reason"]
+        truncated = stop_reason in TRUNCATED_STOP_REASONS
+        error = None
+        if truncated:
+            error = f"truncated: the reply stopped at {stop_reason}"
+        elif stop_reason == "refusal":
+            error = "refused: the model declined to answer"
         usage = record["usage"]
         return CodeGenerationResponse(
             instruction=request.instruction,
@@ -356,14 +396,24 @@ class ClaudeAPIClient:
             language=request.language,
             tokens_used=usage["input_tokens"] + usage["output_tokens"],
             generation_time=elapsed,
-            success=not truncated,
-            error="truncated: the reply reached max_tokens" if truncated else None,
-            metadata={
-                **record,
-                "truncated": truncated,
-                "cache_hit": cache_hit,
-                "cache_key": key,
-            },
+            success=error is None,
+            error=error,
+            metadata={**record, "truncated": truncated, "cache_hit": cache_hit, "cache_key": key},
+        )
+
+    def failed_response(
+        self, request: CodeGenerationRequest, error: str, key: str, elapsed: float, status: int | None = None
+    ) -> CodeGenerationResponse:
+        self.totals.failures += 1
+        return CodeGenerationResponse(
+            instruction=request.instruction,
+            generated_code="",
+            language=request.language,
+            tokens_used=0,
+            generation_time=elapsed,
+            success=False,
+            error=error,
+            metadata={"model": self.config.model, "cache_key": key, "status_code": status},
         )
 
     # ----------------------------------------------------------------------------- shutdown
@@ -374,35 +424,12 @@ class ClaudeAPIClient:
         self.close()
 
     def close(self) -> None:
-        """Stop the embedded offline server and close the cache (the SDK client closes with its loop)."""
+        """Stop the embedded offline server, the progress bar and the cache files."""
+        self.progress.close()
         if self._server is not None:
             self._server.stop()
             self._server = None
         if self.cache is not None:
             self.cache.close()
-
-
-def _is_retryable(exc: anthropic.APIError) -> bool:
-    if isinstance(exc, anthropic.APIConnectionError):  # includes timeouts
-        return True
-    status = getattr(exc, "status_code", None)
-    return status is not None and (status in (408, 409, 429) or status >= 500)
-
-
-def _retry_after(exc: anthropic.APIError) -> float | None:
-    response = getattr(exc, "response", None)
-    if response is None:
-        return None
-    for header, scale in (("retry-after-ms", 1e-3), ("retry-after", 1.0)):
-        value = response.headers.get(header)
-        if value is not None:
-            try:
-                return min(max(float(value) * scale, 0.0), MAX_BACKOFF_S * 10)
-            except ValueError:
-                continue
-    return None
-
-
-def _backoff(base: float, attempt: int) -> float:
-    """Exponential backoff with full jitter in [0.5, 1] of the step."""
-    return min(MAX_BACKOFF_S, base * 2**attempt) * random.uniform(0.5, 1.0)
+        if self._batches is not None:
+            self._batches.close()

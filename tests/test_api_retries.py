@@ -1,0 +1,179 @@
+"""Retries, the errors that stop a run, and the budget cap, against the offline server's faults."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import offline_api
+
+from distill.api import BudgetExceededError, ClaudeAPIClient, CodeGenerationRequest, FatalAPIError
+from distill.api.offline_server import OfflineAnthropicServer
+from distill.api.response_cache import ResponseCache
+from distill.config.schemas import OfflineServerConfig
+
+
+def _code_responder(system: str, prompt: str) -> str:
+    return "```python\ndef add(a, b):\n    return a + b\n```\n"
+
+
+def _requests(count: int, **fields) -> list[CodeGenerationRequest]:
+    return [CodeGenerationRequest(instruction=f"task {i}", language="python", **fields) for i in range(count)]
+
+
+def _record_sleeps(client: ClaudeAPIClient, real: bool = False) -> list[float]:
+    delays: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+        await asyncio.sleep(seconds if real else 0)
+
+    client.sleep = sleep
+    return delays
+
+
+async def test_a_429_is_retried_after_the_servers_retry_after():
+    with OfflineAnthropicServer(OfflineServerConfig(retry_after_s=0.3), responder=_code_responder) as server:
+        server.script_faults(["429", "529"])
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, retry_delay=2.0))
+        delays = _record_sleeps(client)
+        response = await client.generate_code(CodeGenerationRequest("x", "python"))
+        await client.aclose()
+        stats = server.stats()
+    assert response.success and response.metadata["attempts"] == 3
+    assert delays[0] == pytest.approx(0.3)  # the server's retry-after
+    assert 2.0 <= delays[1] <= 4.0  # no retry-after on the 529: retry_delay x 2^1, jitter 0.5-1
+    assert stats["by_status"] == {"200": 1, "429": 1, "529": 1}
+
+
+async def test_a_429_from_the_servers_own_limit_corrects_the_client_limiter():
+    with OfflineAnthropicServer(OfflineServerConfig(rate_limit_rpm=60), responder=_code_responder) as server:
+        server.drain_rate_limits()  # another client used this minute
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url))  # believes it has 100,000 rpm
+        delays = _record_sleeps(client, real=True)
+        response = await client.generate_code(CodeGenerationRequest("x", "python"))
+        await client.aclose()
+        stats = server.stats()
+    assert response.success
+    assert delays == [1.0]  # retry-after: one request a second refills at 60 rpm
+    assert stats["rate_limited"] == 1
+    assert client.rate_limiter.requests.capacity == 60  # the limit header replaced the configured one
+
+
+async def test_every_attempt_retries_included_passes_the_limiter():
+    faults = OfflineServerConfig(faults={"429": 0.3, "500": 0.2}, retry_after_s=0.01, seed=3)
+    with OfflineAnthropicServer(faults, responder=_code_responder) as server:
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, max_retries=20))
+        passes = []
+        acquire = client.rate_limiter.acquire
+
+        async def counted(*args):
+            passes.append(args)
+            return await acquire(*args)
+
+        client.rate_limiter.acquire = counted
+        responses = await client.generate_batch(_requests(20), max_concurrent=4)
+        await client.aclose()
+        stats = server.stats()
+    assert all(r.success for r in responses)
+    assert stats["by_status"]["429"] > 0 and stats["by_status"]["500"] > 0
+    assert client.totals.attempts == stats["requests"] == 20 + client.totals.retries
+    assert len(passes) == stats["requests"]
+
+
+async def test_a_dropped_connection_a_slow_reply_and_an_error_mid_stream_are_retried():
+    config = OfflineServerConfig(slow_s=1.0)
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        server.script_faults(["drop", "stream_error", "slow"])
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, stream="always", timeout=0.3))
+        errors = []
+        after_error = client._after_error
+
+        def spy(exc, reservation, attempt):
+            errors.append(type(exc).__name__)
+            return after_error(exc, reservation, attempt)
+
+        client._after_error = spy
+        response = await client.generate_code(CodeGenerationRequest("x", "python"))
+        await client.aclose()
+        stats = server.stats()
+    assert response.success and response.metadata["attempts"] == 4 and response.metadata["streamed"]
+    assert errors == ["APIConnectionError", "APIStatusError", "APITimeoutError"]
+    assert stats["faults"] == {"drop": 1, "slow": 1, "stream_error": 1}
+
+
+async def test_persistent_overload_fails_the_request_after_max_retries():
+    with OfflineAnthropicServer(
+        OfflineServerConfig(faults={"529": 1.0}), responder=_code_responder
+    ) as server:
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, max_retries=2))
+        response = await client.generate_code(CodeGenerationRequest(instruction="x", language="python"))
+        await client.aclose()
+    assert not response.success and "529" in response.error and "overloaded_error" in response.error
+    assert server.stats()["requests"] == 3
+
+
+@pytest.mark.parametrize("fault", ["401", "403", "404"])
+async def test_an_account_or_model_error_stops_the_run_at_once(fault):
+    with OfflineAnthropicServer(
+        OfflineServerConfig(faults={fault: 1.0}), responder=_code_responder
+    ) as server:
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, max_retries=5))
+        with pytest.raises(FatalAPIError, match=fault):
+            await client.generate_batch(_requests(10), max_concurrent=1)
+        with pytest.raises(FatalAPIError):  # and nothing more is sent afterwards
+            await client.generate_code(CodeGenerationRequest("y", "python"))
+        await client.aclose()
+        assert server.stats()["requests"] == 1
+
+
+async def test_a_bad_request_fails_only_that_request_without_retrying():
+    def responder(system: str, prompt: str) -> str:
+        if "bad" in prompt:
+            raise ValueError("prompt is too long")
+        return _code_responder(system, prompt)
+
+    with OfflineAnthropicServer(responder=responder) as server:
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, max_retries=5))
+        requests = [CodeGenerationRequest("bad one", "python"), *_requests(3)]
+        responses = await client.generate_batch(requests)
+        await client.aclose()
+        stats = server.stats()
+    assert [r.success for r in responses] == [False, True, True, True]
+    assert "400" in responses[0].error and responses[0].metadata["status_code"] == 400
+    assert stats["requests"] == 4 and client.totals.failures == 1
+
+
+async def test_the_budget_cap_stops_cleanly_saves_every_paid_reply_and_a_rerun_goes_on(tmp_path):
+    config = OfflineServerConfig(latency_s=0.02)
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        # worst case per request: ~10 input + 200 output tokens at $2 / $10 per MTok = $0.002;
+        # real replies cost ~$0.0002, so about 40 fit in $0.01 with 4 in flight
+        capped = offline_api(tmp_path, base_url=server.base_url, max_tokens=200, max_cost_usd=0.01)
+        client = ClaudeAPIClient(capped)
+        with pytest.raises(BudgetExceededError, match=r"api.max_cost_usd=0.01: .* no more are started"):
+            await client.generate_batch(_requests(100), max_concurrent=4)
+        await client.aclose()
+        stopped = server.stats()
+        saved = len(ResponseCache(tmp_path / "responses.jsonl"))
+        assert stopped["in_flight"] == 0 and 10 < stopped["billed"] < 100
+        assert saved == stopped["billed"] == client.totals.requests  # the requests in flight finished, saved
+        assert client.totals.cost_usd <= 0.01
+
+        rerun = ClaudeAPIClient(offline_api(tmp_path, base_url=server.base_url, max_tokens=200))
+        responses = await rerun.generate_batch(_requests(100), max_concurrent=4)
+        await rerun.aclose()
+        final = server.stats()
+    assert all(r.success for r in responses)
+    assert final["billed"] == 100 and final["billed_twice"] == 0
+    assert rerun.totals.cache_hits == saved
+
+
+async def test_a_budget_too_small_for_one_request_sends_nothing():
+    with OfflineAnthropicServer(responder=_code_responder) as server:
+        # worst case of one request: 4096 output tokens at $10/MTok = $0.041
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, max_cost_usd=0.03))
+        with pytest.raises(BudgetExceededError, match="max_cost_usd"):
+            await client.generate_code(CodeGenerationRequest(instruction="x", language="python"))
+        await client.aclose()
+    assert server.stats()["requests"] == 0
