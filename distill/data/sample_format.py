@@ -1,62 +1,30 @@
-"""The generation prompt and the strict answer format of one training sample.
+"""The strict answer format of one training sample, and the fields of a generation prompt.
 
-The prompt asks for a problem statement, a reference solution and tests between XML tags, each
-code part in one fenced block of the requested language. :func:`parse_sample` accepts exactly that
-and nothing else; the offline server renders its answers with :func:`render_sample`, so both sides
-of the format live here.
+The prompt (``distill/data/prompts.py``, templates in ``conf/prompts/generation.yaml``) asks for a
+problem statement, a reference solution and tests between XML tags, each code part in one fenced block
+tagged with the requested language. :func:`parse_sample` accepts exactly that and nothing else (a
+block may also carry the language's usual short tag, ``js`` for javascript, ``c++`` for cpp, ...); the
+offline server renders its answers with :func:`render_sample`, so both sides of the format live here.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-GENERATION_SYSTEM = (
-    "You are an expert programmer and teacher. You write self-contained programming exercises: a precise "
-    "problem statement, a correct reference solution and tests that check it. You answer in exactly the "
-    "format requested, with nothing outside it."
-)
-
-STYLE_GUIDANCE = {
-    "clean": "Write clean, idiomatic code without comments.",
-    "documented": "Document the solution: a docstring (or doc comment) and brief comments on the key steps.",
-    "optimized": "Write an efficient solution and state its time complexity in a one-line comment.",
-}
-
-DIFFICULTY_GUIDANCE = {
-    "easy": "An easy task: one function, a few lines, a single idea.",
-    "medium": "A medium task: one function that combines two or three ideas or handles edge cases.",
-    "hard": "A hard task: an algorithmic problem (dynamic programming, graphs, parsing or similar).",
-}
-
-PROMPT_TEMPLATE = """Write one new, self-contained programming exercise with a reference solution and tests.
-
-Language: {language}
-Difficulty: {difficulty}
-Style: {style}
-Topic: {topic}
-Variation: {variation}
-
-{difficulty_guidance}
-{style_guidance}
-The problem statement must name the function to write and give its signature.
-
-Answer in exactly this format:
-<problem>
-The problem statement.
-</problem>
-<solution>
-```{fence}
-The reference solution: the function (and the imports it needs), no example usage.
-```
-</solution>
-<tests>
-```{fence}
-Tests that call the function and fail (non-zero exit) when it is wrong.
-```
-</tests>"""
+from distill.config.schemas import PromptConfig
+from distill.data.prompts import PromptBuilder
 
 PROMPT_FIELDS = ("Language", "Difficulty", "Style", "Topic", "Variation")
+FENCE_ALIASES = {
+    "python": ("python", "py", "python3"),
+    "javascript": ("javascript", "js", "node"),
+    "java": ("java",),
+    "cpp": ("cpp", "c++", "cxx"),
+    "go": ("go", "golang"),
+    "rust": ("rust", "rs"),
+}
 
 
 class SampleFormatError(ValueError):
@@ -70,17 +38,18 @@ class GeneratedSample:
     tests: str
 
 
+@lru_cache(maxsize=1)
+def _default_prompts() -> PromptBuilder:
+    return PromptBuilder(PromptConfig())
+
+
 def generation_prompt(language: str, difficulty: str, style: str, topic: str, variation: int) -> str:
-    return PROMPT_TEMPLATE.format(
-        language=language,
-        difficulty=difficulty,
-        style=style,
-        topic=topic,
-        variation=variation,
-        difficulty_guidance=DIFFICULTY_GUIDANCE[difficulty],
-        style_guidance=STYLE_GUIDANCE[style],
-        fence=language,
-    )
+    """The user prompt of one request, from the default templates (``conf/prompts/generation.yaml``);
+    the generator renders the configured ``data.prompts`` instead."""
+    return _default_prompts().user(language, difficulty, style, topic, variation)
+
+
+GENERATION_SYSTEM = _default_prompts().system  # the default system prompt
 
 
 def parse_prompt_fields(prompt: str) -> dict[str, str]:
@@ -115,7 +84,7 @@ def _one_code_block(section: str, tag: str, language: str) -> str:
     match = re.fullmatch(r"```([\w+#-]*)\n(.*?)\n?```", section, flags=re.DOTALL)
     if match is None:
         raise SampleFormatError(f"<{tag}> must hold exactly one fenced code block and nothing else")
-    if match.group(1).lower() != language:
+    if match.group(1).lower() not in FENCE_ALIASES.get(language, (language,)):
         raise SampleFormatError(f"<{tag}> code block is tagged {match.group(1)!r}, expected {language!r}")
     code = match.group(2).strip("\n")
     if not code.strip():

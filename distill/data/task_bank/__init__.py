@@ -1,8 +1,10 @@
-"""The offline task bank: procedural programming tasks with reference solutions and tests.
+"""The offline task bank: procedural programming tasks with reference solutions and tests, in six languages.
 
 The offline stand-in for the Claude API answers "write me a {difficulty} {style} {language} task about
 {topic}" with ``TaskBank().sample(...)``. Families live in the ``families_*`` modules, one table entry each
-(see ``spec.SpecFamily``); every expected value in their tests comes from a reference implementation.
+(see ``spec.SpecFamily``), with their Python code; the other languages' code is in ``ports/`` and each
+language's way of writing signatures, literals and tests in ``renderers``. Every expected value in every
+language comes from the family's Python reference implementation.
 """
 
 from __future__ import annotations

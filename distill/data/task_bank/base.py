@@ -6,6 +6,9 @@ import random
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+DIFFICULTIES = ("easy", "medium", "hard")
+STYLES = ("clean", "documented", "optimized")
+
 
 @dataclass(frozen=True)
 class TaskInstance:
@@ -20,6 +23,7 @@ class TaskInstance:
     entry_point: str  # the function the tests call
     solution: str  # reference solution (code only)
     tests: str  # test code that runs after the solution and fails (non-zero exit) on a wrong one
+    variant: str = ""  # which of the family's variants (its key, see ``spec.variant_key``)
 
 
 class TaskFamily(ABC):

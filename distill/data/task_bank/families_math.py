@@ -258,8 +258,8 @@ SERIES = SpecFamily(
         Variant(
             names=("sum_of_cubes", "cube_sum", "cubes_total"),
             phrasings=(
-                "returns the sum of the cubes of the integers from 1 to `n`, i.e. 1**3 + 2**3 + ... + n**3 (0 when `n` is 0).",
-                "adds up k ** 3 for every integer k from 1 to the non-negative integer `n` and returns the total.",
+                "returns the sum of the cubes of the integers from 1 to `n`, i.e. 1*1*1 + 2*2*2 + ... + n*n*n (0 when `n` is 0).",
+                "adds up k * k * k for every integer k from 1 to the non-negative integer `n` and returns the total.",
             ),
             reference=lambda c, n: sum(k**3 for k in range(n + 1)),
             code=py(

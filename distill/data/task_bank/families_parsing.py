@@ -233,7 +233,7 @@ PARSE_PAIRS = SpecFamily(
             names=("parse_pairs", "parse_config", "parse_key_values"),
             phrasings=(
                 "parses `text`, a list of `key${eq}value` pairs separated by `$sep` (for example `a${eq}1${sep}b${eq}2`), and returns a dictionary mapping each key to its integer value. When a key repeats, its last value wins; an empty string gives an empty dictionary.",
-                "turns a string such as `x${eq}3${sep}y${eq}-4` into the dictionary `{'x': 3, 'y': -4}`: pairs are separated by `$sep`, each key from its integer value by `$eq`, a repeated key keeps its last value, and an empty string gives `{}`.",
+                "turns a string such as `x${eq}3${sep}y${eq}-4` into a dictionary that maps `x` to 3 and `y` to -4: pairs are separated by `$sep`, each key from its integer value by `$eq`, a repeated key keeps its last value, and an empty string gives an empty dictionary.",
             ),
             reference=lambda c, text: dict(_pairs(text, c)),
             code=py(update="int(value)", doc=" (a repeated key keeps its last value)"),
@@ -465,7 +465,7 @@ EXPRESSION = SpecFamily(
             names=("evaluate", "eval_expression", "calculate"),
             phrasings=(
                 "evaluates the arithmetic expression `expr` and returns its integer value. The expression contains non-negative integers, the operators `+`, `-` and `*`, parentheses and possibly spaces; `*` binds tighter than `+` and `-`, and operators of equal precedence apply from left to right.",
-                "computes the value of `expr`, an integer expression such as `2 * (3 + 4) - 5` built from non-negative integers, `+`, `-`, `*`, parentheses and optional spaces, with the usual precedence rules, without calling `eval`.",
+                "computes the value of `expr`, an integer expression such as `2 * (3 + 4) - 5` built from non-negative integers, `+`, `-`, `*`, parentheses and optional spaces, with the usual precedence rules, without evaluating it as code.",
             ),
             # The inputs are generated here, so eval sees nothing but integers, operators and parentheses.
             reference=lambda c, expr: eval(expr, {"__builtins__": {}}),

@@ -1,10 +1,12 @@
 """Table-driven task families: a language-neutral spec plus per-language solution templates.
 
 A ``SpecFamily`` keeps what a task *is* (signature, statement phrasings, a reference implementation that
-computes every expected value, an input generator) apart from how it is *written* in one language
-(``code[language]``: a solution template per style, plus the language's ``Renderer`` for signatures,
-literals and test assertions). Adding a language means adding a ``Renderer`` to ``RENDERERS`` and a
-``code[language]`` entry to each family; statements, references and inputs are reused unchanged.
+computes every expected value, an input generator) apart from how it is *written* in one language: Python
+templates live in the family's table (``code["python"]``: a template per style, plus fragments), the other
+five languages in ``ports/<language>.py`` (one marked template for the three styles, see
+:mod:`~distill.data.task_bank.porting`), and each language's ``Renderer`` (``renderers.py``) writes its
+signatures, literals, tests and statement wording. Statements, references and inputs are shared, so every
+expected value in every language comes from the same Python reference.
 
 Templates use ``string.Template`` placeholders because ``$`` never occurs in the generated code while braces
 do: ``$def`` is the rendered signature line, ``$fn`` the function name, each drawn constant appears under its
@@ -16,24 +18,22 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 import textwrap
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Template
 from typing import Any
 
-from distill.data.task_bank.base import TaskFamily, TaskInstance
+from distill.data.task_bank.base import DIFFICULTIES, STYLES, TaskFamily, TaskInstance
+from distill.data.task_bank.ports import PORTS
+from distill.data.task_bank.renderers import RENDERERS, Case, Params
 
-DIFFICULTIES = ("easy", "medium", "hard")
-STYLES = ("clean", "documented", "optimized")
 MAX_DRAWS = 50
 
 Consts = dict[str, Any]
-Case = tuple[Any, ...]
 CaseMaker = Callable[[random.Random, Consts], list[Case]]
 Code = Mapping[str, Mapping[str, str]]  # language -> style or fragment name -> template text
-Params = tuple[tuple[str, str], ...]  # (name, type); types are written as Python annotations
 TEXT: Params = (("text", "str"),)
 NUMS: Params = (("nums", "list[int]"),)
 
@@ -55,64 +55,8 @@ def describe(value: Any) -> str:
     return str(value)
 
 
-class Renderer(ABC):
-    """How one language writes a signature, a literal and a test assertion."""
-
-    name: str  # the language as a statement names it
-    openers: tuple[str, ...] = (  # statement openings, filled with the language, signature and body
-        "Write a {lang} function `{sig}` that {body}",
-        "Implement `{sig}` in {lang}: the function {body}",
-        "Create a {lang} function `{sig}` which {body}",
-    )
-
-    @abstractmethod
-    def signature(self, fn: str, params: Params, returns: str) -> str:
-        """The typed signature a statement quotes."""
-
-    @abstractmethod
-    def header(self, fn: str, params: Params, returns: str) -> str:
-        """The first line of the function's definition (``$def`` in templates)."""
-
-    @abstractmethod
-    def literal(self, value: Any) -> str:
-        """A value as source code."""
-
-    @abstractmethod
-    def assertion(self, fn: str, args: Case, expected: Any) -> str:
-        """One test line that fails the program unless ``fn(*args)`` equals ``expected``."""
-
-
-class PythonRenderer(Renderer):
-    """Python 3.11: annotated signatures, double-quoted strings, one ``assert`` per test case."""
-
-    name = "Python"
-
-    def signature(self, fn: str, params: Params, returns: str) -> str:
-        return f"{fn}({', '.join(f'{name}: {type_}' for name, type_ in params)}) -> {returns}"
-
-    def header(self, fn: str, params: Params, returns: str) -> str:
-        return f"def {self.signature(fn, params, returns)}:"
-
-    def literal(self, value: Any) -> str:
-        """``repr``, except that strings take double quotes (as formatters write them) when no escape is needed."""
-        if isinstance(value, str):
-            text = repr(value)
-            return f'"{value}"' if text == f"'{value}'" and '"' not in value else text
-        if isinstance(value, list):
-            return "[" + ", ".join(map(self.literal, value)) + "]"
-        if isinstance(value, tuple):
-            return "(" + ", ".join(map(self.literal, value)) + ("," if len(value) == 1 else "") + ")"
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{self.literal(k)}: {self.literal(v)}" for k, v in value.items()) + "}"
-        return repr(value)
-
-    def assertion(self, fn: str, args: Case, expected: Any) -> str:
-        # None, True and False are singletons: compare them with `is`, as linters ask.
-        op = "is" if expected is None or isinstance(expected, bool) else "=="
-        return f"assert {fn}({', '.join(map(self.literal, args))}) {op} {self.literal(expected)}"
-
-
-RENDERERS: dict[str, Renderer] = {"python": PythonRenderer()}
+def _is_char(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 1
 
 
 def no_constants(rng: random.Random) -> Consts:
@@ -132,9 +76,28 @@ class Variant:
     cases: CaseMaker | None = None  # the inputs, where they differ from the family's
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn task before it is written in a language: the variant, its constants, inputs and results."""
+
+    variant: Variant
+    consts: Consts
+    cases: list[Case]
+    expected: list[Any]
+
+
+def variant_key(variant: Variant) -> str:
+    """A variant's name in the ports: its first function name without ``$`` (``${ordinal}_largest`` ->
+    ``ordinal_largest``)."""
+    return re.sub(r"\$\{?(\w+)\}?", r"\1", variant.names[0])
+
+
 @dataclass(frozen=True, eq=False)
 class SpecFamily(TaskFamily):
-    """A task family described by a table entry; ``generate`` renders one drawn instance."""
+    """A task family described by a table entry; ``generate`` renders one drawn instance.
+
+    Its languages are Python and every language whose ``ports`` module has an entry for it.
+    """
 
     name: str
     difficulty: str
@@ -145,18 +108,29 @@ class SpecFamily(TaskFamily):
     cases: CaseMaker | None = None  # (rng, consts) -> argument tuples; an edge case among them
     draw: Callable[[random.Random], Consts] = no_constants
     code: Code = field(default_factory=dict)
-    languages: tuple[str, ...] = ("python",)
+    languages: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         if self.difficulty not in DIFFICULTIES:
             raise ValueError(f"{self.name}: unknown difficulty {self.difficulty!r}")
+        ported = tuple(language for language, ports in PORTS.items() if self.name in ports)
+        object.__setattr__(self, "languages", ("python", *ported))
+        keys = {variant_key(variant) for variant in self.variants}
+        for language in ported:
+            extra = set(PORTS[language][self.name].variants) - keys
+            if extra:
+                raise ValueError(f"{self.name}: the {language} port names unknown variants {sorted(extra)}")
         for variant in self.variants:
             if (variant.cases or self.cases) is None:
                 raise ValueError(f"{self.name}: a variant of {variant.names[0]!r} has no input generator")
             for language in self.languages:
-                if language not in RENDERERS:
-                    raise ValueError(f"{self.name}: no renderer for {language}")
-                missing = [style for style in STYLES if style not in self._code(variant, language)]
+                try:
+                    code = self._code(variant, language)
+                except (KeyError, ValueError) as exc:
+                    raise ValueError(
+                        f"{self.name}: {variant.names[0]!r} has no {language} code ({exc})"
+                    ) from exc
+                missing = [style for style in STYLES if style not in code]
                 if missing:
                     raise ValueError(
                         f"{self.name}: {variant.names[0]!r} has no {language} {missing} template"
@@ -169,20 +143,33 @@ class SpecFamily(TaskFamily):
             )
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r} (expected one of: {', '.join(STYLES)})")
-        renderer = RENDERERS[language]
+        return self.render(self.draw_instance(rng), rng, language, style)
+
+    def draw_instance(self, rng: random.Random) -> Drawn:
+        """Draw what the task is, independently of any language: variant, constants, inputs, expected values."""
         variant = rng.choice(self.variants)
         consts, cases, expected = self._draw_cases(rng, variant)
+        return Drawn(variant, consts, cases, expected)
+
+    def render(self, drawn: Drawn, rng: random.Random, language: str, style: str) -> TaskInstance:
+        """Write a drawn task in one language and style (names and phrasing drawn from ``rng``)."""
+        renderer = RENDERERS[language]
+        variant, consts = drawn.variant, drawn.consts
         wording = {key: describe(value) for key, value in consts.items()}
-        fn = Template(rng.choice(variant.names)).substitute(wording)
+        fn = renderer.function_name(Template(rng.choice(variant.names)).substitute(wording))
         returns = variant.returns or self.returns
-        body = Template(rng.choice(variant.phrasings)).substitute(wording)
-        problem = rng.choice(renderer.openers).format(
-            lang=renderer.name, sig=renderer.signature(fn, self.params, returns), body=body
-        )
+        body = renderer.wording(Template(rng.choice(variant.phrasings)).substitute(wording))
+        signature = renderer.signature(fn, self.params, returns)
+        problem = rng.choice(renderer.openers).format(lang=renderer.name, sig=signature, body=body)
         code = self._code(variant, language)
         fragments = {key: snippet for key, snippet in code.items() if key not in STYLES}
-        values = {key: renderer.literal(value) for key, value in consts.items()}
-        values.update(fn=fn, **{"def": renderer.header(fn, self.params, returns)})
+        values = {key: renderer.constant(value) for key, value in consts.items()}
+        values.update(
+            {f"{key}_char": renderer.char(value) for key, value in consts.items() if _is_char(value)}
+        )
+        values.update(
+            fn=fn, ret=renderer.return_type(returns), **{"def": renderer.header(fn, self.params, returns)}
+        )
         solution = Template(Template(code[style]).safe_substitute(fragments)).substitute(values)
         return TaskInstance(
             family=self.name,
@@ -190,16 +177,17 @@ class SpecFamily(TaskFamily):
             difficulty=self.difficulty,
             style=style,
             topic=self.topic,
-            problem=problem,
+            problem=problem + renderer.notes(self.params, returns),
             entry_point=fn,
-            solution=solution,
-            tests="\n".join(
-                renderer.assertion(fn, args, result) for args, result in zip(cases, expected, strict=True)
-            ),
+            solution=renderer.solution(solution),
+            tests=renderer.tests(fn, self.params, returns, drawn.cases, drawn.expected),
+            variant=variant_key(variant),
         )
 
     def _code(self, variant: Variant, language: str) -> dict[str, str]:
-        return {**self.code.get(language, {}), **variant.code.get(language, {})}
+        if language == "python":
+            return {**self.code.get(language, {}), **variant.code.get(language, {})}
+        return PORTS[language][self.name].code(variant_key(variant))
 
     def _draw_cases(self, rng: random.Random, variant: Variant) -> tuple[Consts, list[Case], list[Any]]:
         """Draw constants and inputs until the tests discriminate.
