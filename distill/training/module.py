@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import lightning as L
 import torch
 from torch import nn
 
+from distill.losses.capture import captured_attentions, linear_head
 from distill.losses.distillation import AdvancedDistillationLoss
+from distill.losses.logit_terms import KeptTokens
+from distill.losses.schedules import fraction_done
+from distill.losses.sources import ProjectedLogits, TopKLogProbs
 
 
 def warmup_cosine(total_steps: int, warmup_ratio: float):
@@ -48,8 +53,17 @@ class DistillationModule(L.LightningModule):
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.warmup_ratio = warmup_ratio
-        self.needs_attentions = teacher is not None and bool(loss_fn.attention_layer_map)
-        self.needs_hidden_states = teacher is not None and loss_fn.feature_matcher is not None
+        matcher = loss_fn.feature_matcher
+        self.feature_layer_map = matcher.layer_map if teacher is not None and matcher is not None else {}
+        if teacher is not None and loss_fn.attention_layer_map:
+            for role, model in (("student", student), ("teacher", teacher)):
+                implementation = getattr(model.config, "_attn_implementation", None)
+                if implementation != "eager":
+                    raise ValueError(
+                        f"loss.use_attention_transfer: the {role} runs with attn_implementation="
+                        f"{implementation!r}, which returns no attention maps; load it with 'eager'"
+                    )
+        self._step_kept_tokens = 0  # kept tokens of the optimizer step being accumulated
         self.strict_loading = False  # checkpoints carry the trainable weights only
 
     def train(self, mode: bool = True) -> DistillationModule:
@@ -58,32 +72,58 @@ class DistillationModule(L.LightningModule):
             self.teacher.eval()  # the teacher never trains (no dropout either)
         return self
 
-    def _forward_models(self, batch: dict[str, torch.Tensor]) -> tuple[Any, Any]:
-        kwargs = {
-            "input_ids": batch["input_ids"],
-            "attention_mask": batch["attention_mask"],
-            "output_attentions": self.needs_attentions,
-            "output_hidden_states": self.needs_hidden_states,
-        }
-        student_out = self.student(**kwargs)
-        teacher_out = None
+    def _run(
+        self,
+        model: nn.Module,
+        batch: dict[str, torch.Tensor],
+        attention_layers: Iterable[int],
+        hidden_layers: Iterable[int],
+    ) -> tuple[torch.Tensor | ProjectedLogits, dict[int, torch.Tensor], Any]:
+        """One model's logits (with ``loss.memory_lean``: its final hidden states and ``lm_head``
+        weight, so that the full logits are never computed), the attention maps of
+        ``attention_layers`` and the hidden states of ``hidden_layers`` (the others are None)."""
+        kwargs: dict[str, Any] = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+        hidden_layers = sorted(i + 1 for i in hidden_layers)  # index 0 is the embeddings
+        if hidden_layers:
+            kwargs["output_hidden_states"] = hidden_layers
+        with captured_attentions(model, attention_layers) as attentions:
+            if self.loss_fn.config.memory_lean:
+                outputs = model.get_decoder()(**kwargs)
+                logits = ProjectedLogits(outputs.last_hidden_state, *linear_head(model))
+            else:
+                outputs = model(**kwargs)
+                logits = outputs.logits
+        return logits, attentions, outputs.hidden_states if hidden_layers else None
+
+    def compute_loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """The loss of one batch: student forward, frozen-teacher forward (or the cached teacher the
+        batch carries), each asked only for what the loss needs."""
+        attention_map = self.loss_fn.attention_layer_map if self.teacher is not None else {}
+        feature_map = self.feature_layer_map
+        student_logits, student_attentions, student_states = self._run(
+            self.student, batch, attention_map.keys(), feature_map.keys()
+        )
+        teacher_logits = TopKLogProbs.from_batch(batch)
+        teacher_attentions = teacher_states = None
         if self.teacher is not None:
             with torch.no_grad():
-                teacher_out = self.teacher(**kwargs)
-        return student_out, teacher_out
-
-    def _step(self, batch: dict[str, torch.Tensor], stage: str) -> torch.Tensor:
-        student_out, teacher_out = self._forward_models(batch)
-        total, components = self.loss_fn(
-            student_logits=student_out.logits,
-            teacher_logits=teacher_out.logits if teacher_out is not None else None,
+                logits, teacher_attentions, teacher_states = self._run(
+                    self.teacher, batch, attention_map.values(), feature_map.values()
+                )
+            teacher_logits = teacher_logits if teacher_logits is not None else logits
+        return self.loss_fn(
+            student_logits=student_logits,
+            teacher_logits=teacher_logits,
             labels=batch["labels"],
             attention_mask=batch["attention_mask"],
-            student_attentions=student_out.attentions if self.needs_attentions else None,
-            teacher_attentions=teacher_out.attentions if self.needs_attentions else None,
-            student_hidden_states=student_out.hidden_states if self.needs_hidden_states else None,
-            teacher_hidden_states=teacher_out.hidden_states if self.needs_hidden_states else None,
+            student_attentions=student_attentions,
+            teacher_attentions=teacher_attentions,
+            student_hidden_states=student_states,
+            teacher_hidden_states=teacher_states,
         )
+
+    def _step(self, batch: dict[str, torch.Tensor], stage: str) -> torch.Tensor:
+        total, components = self.compute_loss(batch)
         on_step = stage == "train"
         batch_size = batch["input_ids"].size(0)
         for name, value in components.items():
@@ -98,14 +138,32 @@ class DistillationModule(L.LightningModule):
         return total
 
     def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
-        return self._step(batch, "train")
+        """Returns the loss *summed* over the kept tokens; :meth:`on_before_optimizer_step` divides
+        the accumulated gradient by the kept-token count of the whole optimizer step."""
+        kept = int(KeptTokens.from_labels(batch["labels"]).index.numel())
+        self._step_kept_tokens += kept
+        return self._step(batch, "train") * kept
+
+    def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
+        """Gradient-accumulation-correct normalisation: the gradients hold sum_i grad(S_i) / N_acc
+        (Lightning divides each micro-batch loss by ``accumulate_grad_batches``), averaged over the
+        devices; scale them to sum_i grad(S_i) / (kept tokens of the step on all devices), which is
+        the gradient of one batch as large as the whole step. Runs before gradient clipping."""
+        trainer = self.trainer
+        kept = torch.tensor(float(self._step_kept_tokens), device=self.device)
+        kept = trainer.strategy.reduce(kept, reduce_op="sum")
+        scale = trainer.accumulate_grad_batches * trainer.world_size / kept.clamp(min=1.0)
+        for parameter in self.trainable_parameters():
+            if parameter.grad is not None:
+                parameter.grad.mul_(scale)
+        self._step_kept_tokens = 0
 
     def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
         return self._step(batch, "val")
 
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
         total = max(1, int(self.trainer.estimated_stepping_batches))
-        self.loss_fn.set_progress(self.global_step / total)
+        self.loss_fn.set_progress(fraction_done(self.global_step, total))
 
     def trainable_parameters(self) -> list[nn.Parameter]:
         return [p for p in self.student.parameters() if p.requires_grad] + list(self.loss_fn.parameters())

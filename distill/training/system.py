@@ -125,7 +125,6 @@ class KnowledgeDistillationSystem:
             self.config.max_length,
             self.cache_dir,
             self.trainer_config,
-            self.seed,
             self._attn_implementation,
         )
         return self.teacher

@@ -36,11 +36,11 @@ def train_tiny_teacher(
     dataset_path: str,
     max_length: int,
     trainer_config: TrainerConfig,
-    seed: int,
 ) -> tuple[PreTrainedModel, dict[str, Any]]:
     """Build a tiny Llama and train all its weights with task cross-entropy on the train split."""
     import lightning as L
 
+    seed = config.pretrain.seed
     L.seed_everything(seed, workers=True, verbose=False)
     model = build_tiny_llama(config.build, tokenizer)
     model.train()
@@ -77,7 +77,6 @@ def prepare_teacher(
     max_length: int,
     cache_dir: str,
     trainer_config: TrainerConfig,
-    seed: int,
     attn_implementation: str = "sdpa",
 ) -> tuple[PreTrainedModel | None, dict[str, Any]]:
     """The frozen teacher (or None) and a description of it for the run's metrics."""
@@ -96,13 +95,10 @@ def prepare_teacher(
         Path(student_name) / "tokenizer.json",
         _dataset_fingerprint(dataset_path),
         max_length,
-        seed,
     )
     path = Path(config.model_name_or_path or Path(cache_dir) / "teachers" / f"tiny-{key}")
     if not is_model_dir(path):
-        model, info = train_tiny_teacher(
-            config, student_tokenizer, dataset_path, max_length, trainer_config, seed
-        )
+        model, info = train_tiny_teacher(config, student_tokenizer, dataset_path, max_length, trainer_config)
         save_model_dir(model, student_tokenizer, path, {TEACHER_INFO: json.dumps(info, indent=2)})
     else:
         log.info("using the cached tiny teacher at %s", path)
