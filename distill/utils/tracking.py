@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import netrc
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,14 @@ def log_summary(logger: Any, metrics: dict[str, float]) -> None:
     else:
         logger.log_metrics(metrics)
         logger.save()
+
+
+def log_table(logger: Any, key: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    """A table of ``rows`` (dicts with ``columns``) on W&B, e.g. samples with their verdicts; loggers
+    without tables (CSV) and empty tables are skipped."""
+    if not logger or not rows or not hasattr(logger, "log_table"):
+        return
+    logger.log_table(key=key, columns=list(columns), data=[[row.get(c) for c in columns] for row in rows])
 
 
 def finish_run(exit_code: int = 0) -> None:
