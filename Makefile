@@ -19,13 +19,18 @@ $(STAMP): pyproject.toml constraints.txt
 	@# torch first: the build already installed (CPU here, CUDA elsewhere) is kept and pinned.
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PIP) install -q "torch==$(TORCH)"
 	@$(PYTHON) -c "import torch; print('torch==' + torch.__version__.split('+')[0])" > $(VENV)/torch-pin.txt
-	$(PIP) install -q -c constraints.txt -c $(VENV)/torch-pin.txt -e ".[dev]"
+	$(PIP) install -q -c constraints.txt -c $(VENV)/torch-pin.txt -e ".[dev,optuna]"
 	@touch $(STAMP)
 
 sandbox-tools:  ## bubblewrap isolates untrusted code; installed where apt and root are available
 	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1; } \
 	  || echo "warning: bubblewrap is not installed; generated code will run with rlimits only"
+	@# Go (~10 s from apt) runs the Go samples' tests; node, javac, g++ and rustc come with the machine.
+	@command -v go >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get install -y -qq --no-install-recommends golang-go || (apt-get update -qq \
+	  && apt-get install -y -qq --no-install-recommends golang-go)) >/dev/null 2>&1; } \
+	  || echo "warning: go is not installed; the tests of Go samples will not be executed"
 
 demo: $(STAMP) sandbox-tools  ## the offline pipeline on CPU, in under 10 minutes
 	$(OFFLINE) $(VENV)/bin/distill-pipeline experiment=demo

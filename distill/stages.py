@@ -43,20 +43,55 @@ def train_stage(app: TrainAppConfig, logger: Any) -> dict[str, Any]:
     return system.run_full_training()
 
 
-def evaluate_stage(config: EvaluationConfig, extra_models: dict[str, str] | None = None) -> dict[str, Any]:
-    """Compare the student with its baselines (and ``extra_models``); pass@k per model and benchmark."""
-    from distill.evaluation.comparator import ModelComparator
+def evaluate_stage(
+    config: EvaluationConfig, extra_models: dict[str, str] | None = None, logger: Any = None
+) -> dict[str, Any]:
+    """Compare the student with its baselines (``extra_models``, and the Claude teacher when
+    ``config.evaluate_teacher``), or score ``config.samples_path``: scores per model and benchmark.
+    With a W&B ``logger``, the samples and their verdicts go to the table ``eval/samples``."""
+    from distill.evaluation.comparator import SAMPLE_COLUMNS, ModelComparator
+    from distill.utils.tracking import log_table
 
-    results = ModelComparator(config).compare_models(extra_models)
+    comparator = ModelComparator(config)
+    if config.samples_path is not None:
+        benchmark = config.test_datasets[0]
+        scored = comparator.evaluate_samples(benchmark, config.samples_path)
+        results = scored.pop("results")
+        log_table(
+            logger,
+            "eval/samples",
+            SAMPLE_COLUMNS,
+            [{**r, "model": "samples", "benchmark": benchmark} for r in results],
+        )
+        scores = {"samples": _numbers({benchmark: scored})}
+        return {
+            "pass_at_k": _pass_at_k(scores),
+            "scores": scores,
+            "samples_path": config.samples_path,
+            "sandbox_isolation": comparator.sandbox.isolation,
+        }
+    results = comparator.compare_models(extra_models)
+    log_table(logger, "eval/samples", SAMPLE_COLUMNS, comparator.sample_rows)
+    scores = {name: _numbers(m["benchmarks"]) for name, m in results["models"].items()}
     return {
-        "pass_at_k": {
-            name: {
-                bench: {k: v for k, v in scores.items() if k.startswith("pass@")}
-                for bench, scores in m["benchmarks"].items()
-            }
-            for name, m in results["models"].items()
-        },
+        "pass_at_k": _pass_at_k(scores),
+        "scores": scores,
         "rankings": results["rankings"],
         "sandbox_isolation": results["sandbox_isolation"],
+        "api_usage": {name: m["api_usage"] for name, m in results["models"].items() if "api_usage" in m},
         "report_path": results.get("report_path"),
     }
+
+
+def _pass_at_k(scores: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, dict[str, float]]]:
+    return {
+        name: {
+            bench: {k: v for k, v in s.items() if k.startswith("pass@")} for bench, s in benchmarks.items()
+        }
+        for name, benchmarks in scores.items()
+    }
+
+
+def _numbers(benchmarks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Scores without the reasons of not evaluated samples (those are in the report)."""
+    return {bench: {k: v for k, v in s.items() if k != "not_evaluated"} for bench, s in benchmarks.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 import distill.config.store  # noqa: F401 - registers the schemas before Hydra composes
+from distill.api.errors import BudgetExceededError, FatalAPIError
+from distill.config.errors import ConfigError
 from distill.config.locations import CONFIG_DIR
 from distill.config.validation import to_app_config
 from distill.utils.secrets import redact, redact_override, scrub_run_dir
@@ -24,6 +27,8 @@ from distill.utils.tracking import finish_run, make_logger
 log = logging.getLogger("distill")
 
 CONFIG_PATH = str(CONFIG_DIR)
+# Errors whose message tells the user what to do (a refused key, a spent budget, a bad value).
+STOPPING_ERRORS = (ConfigError, FatalAPIError, BudgetExceededError)
 NOISY_LOGGERS = (
     "httpx",
     "httpx2",
@@ -70,6 +75,14 @@ def flatten(metrics: dict[str, Any], prefix: str = "") -> dict[str, float]:
     return flat
 
 
+def objective_value(metrics: dict[str, Any], key: str) -> float:
+    """The sweep objective: one numeric entry of the job's flattened metrics."""
+    flat = flatten(metrics)
+    if key not in flat:
+        raise ConfigError(f"objective: {key!r} is not among this job's metrics: {sorted(flat)}")
+    return float(flat[key])
+
+
 def run_task(
     cfg: DictConfig, task: Callable[[Any, TaskContext], dict[str, Any]], job_type: str
 ) -> dict[str, Any]:
@@ -78,7 +91,11 @@ def run_task(
     hydra_config = HydraConfig.get()
     output_dir = Path(hydra_config.runtime.output_dir)
     scrub_run_dir(output_dir)
-    app = to_app_config(cfg)
+    try:
+        app = to_app_config(cfg)
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from error
     api = getattr(app, "api", None)
     if api is not None and api.api_key:
         log.warning("api.api_key is set in the config; prefer the ANTHROPIC_API_KEY environment variable")
@@ -94,7 +111,10 @@ def run_task(
             group=group,
             job_type=job_type,
             tags=[f"{k}:{v}" for k, v in choices.items()],
-            hparams=redact(OmegaConf.to_container(cfg, resolve=True)),
+            hparams={
+                **redact(OmegaConf.to_container(cfg, resolve=True)),
+                "hydra_overrides": [redact_override(o) for o in hydra_config.overrides.task],
+            },
         )
     if logger and hasattr(logger, "experiment") and hasattr(logger.experiment, "id"):
         tracking = {
@@ -107,6 +127,10 @@ def run_task(
     try:
         metrics = task(app, TaskContext(output_dir, logger))
         exit_code = 0
+    except STOPPING_ERRORS as error:  # the message says it all: no traceback, a non-zero exit
+        log.error("%s: %s", type(error).__name__, error)
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from error
     finally:
         finish_run(exit_code)
     (output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2, default=str))

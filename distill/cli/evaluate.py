@@ -1,4 +1,5 @@
-"""``distill-eval``: pass@k of the student and its baselines on the configured benchmarks."""
+"""``distill-eval``: pass@k of the student, its baselines and optionally the Claude teacher on the
+configured benchmarks; or, with ``eval.samples_path``, the scores of a samples file."""
 
 import hydra
 from omegaconf import DictConfig
@@ -9,8 +10,8 @@ from distill.utils.tracking import log_summary
 
 
 def _evaluate(app, ctx):
-    results = evaluate_stage(app.eval)
-    log_summary(ctx.logger, flatten({"eval": results["pass_at_k"]}))
+    results = evaluate_stage(app.eval, logger=ctx.logger)
+    log_summary(ctx.logger, flatten({"eval": results["scores"]}))
     return results
 
 

@@ -18,9 +18,10 @@ def _pipeline(app, ctx):
         results["train"] = train_stage(app, ctx.logger)
     if "evaluate" in app.stages:
         teacher = results.get("train", {}).get("teacher", {})
-        extra = {f"teacher:{teacher['kind']}": teacher["path"]} if teacher.get("path") else None
-        results["evaluate"] = evaluate_stage(app.eval, extra)
-    log_summary(ctx.logger, flatten({"eval": results.get("evaluate", {}).get("pass_at_k", {})}))
+        compare = app.compare_teacher and teacher.get("path")
+        extra = {f"teacher:{teacher['kind']}": teacher["path"]} if compare else None
+        results["evaluate"] = evaluate_stage(app.eval, extra, logger=ctx.logger)
+    log_summary(ctx.logger, flatten({"eval": results.get("evaluate", {}).get("scores", {})}))
     print_summary(results, ctx.output_dir)
     return results
 

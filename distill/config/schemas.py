@@ -18,7 +18,15 @@ from distill.config.apps import (
     PipelineAppConfig,
     TrainAppConfig,
 )
-from distill.config.dataset import DIFFICULTIES, LANGUAGES, STYLES, DatasetConfig
+from distill.config.dataset import (
+    DIFFICULTIES,
+    LANGUAGES,
+    STYLES,
+    DatasetConfig,
+    DecontaminationConfig,
+    PromptConfig,
+    QualityConfig,
+)
 from distill.config.evaluation import BENCHMARKS, EvaluationConfig, SandboxConfig
 from distill.config.loss import DIVERGENCES, SCHEDULES, LossConfig
 from distill.config.model import DistillationConfig, TinyLlamaSpec, TokenizerSpec
@@ -35,6 +43,7 @@ __all__ = [
     "AppConfig",
     "ClaudeConfig",
     "DatasetConfig",
+    "DecontaminationConfig",
     "DistillationConfig",
     "EvaluateAppConfig",
     "EvaluationConfig",
@@ -44,6 +53,8 @@ __all__ = [
     "OfflineServerConfig",
     "PathsConfig",
     "PipelineAppConfig",
+    "PromptConfig",
+    "QualityConfig",
     "SandboxConfig",
     "TeacherConfig",
     "TeacherPretrainConfig",
@@ -52,3 +63,8 @@ __all__ = [
     "TrainAppConfig",
     "TrainerConfig",
 ]
+
+# Evaluation: the benchmarks' data sources (appended).
+from distill.config.evaluation import APPSConfig, HumanEvalConfig, MBPPConfig
+
+__all__ += ["APPSConfig", "HumanEvalConfig", "MBPPConfig"]

@@ -15,6 +15,8 @@ class TeacherPretrainConfig:
     """How a locally built teacher is trained on the dataset before it teaches (beyond the spec)."""
 
     max_steps: int = 200
+    # The teacher's own seed, not the job's: a sweep over seeds trains one teacher and reuses it.
+    seed: int = 0
     batch_size: int = 8
     learning_rate: float = 3e-3
     warmup_steps: int = 20
