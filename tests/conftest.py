@@ -15,10 +15,18 @@ for name, value in {
     "TOKENIZERS_PARALLELISM": "false",
     "WANDB_MODE": "offline",
     "WANDB_SILENT": "true",
+    # One intra-op thread per process: the tests' models are tiny, and on a shared 2-core machine two
+    # threads per process (the default) oversubscribe the cores and run ~10x slower. Inherited by the
+    # commands the tests start.
+    "OMP_NUM_THREADS": "1",
 }.items():
     os.environ.setdefault(name, value)
 for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "WANDB_API_KEY"):
     os.environ.pop(name, None)
+
+import torch  # noqa: E402
+
+torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))  # in case a plugin imported torch first
 
 from distill.config.schemas import (  # noqa: E402
     ClaudeConfig,

@@ -21,6 +21,7 @@ from distill.api.errors import BudgetExceededError, FatalAPIError
 from distill.config.errors import ConfigError
 from distill.config.locations import CONFIG_DIR
 from distill.config.validation import to_app_config
+from distill.training.errors import NonFiniteLossError
 from distill.utils.secrets import redact, redact_override, scrub_run_dir
 from distill.utils.tracking import finish_run, make_logger
 
@@ -28,7 +29,7 @@ log = logging.getLogger("distill")
 
 CONFIG_PATH = str(CONFIG_DIR)
 # Errors whose message tells the user what to do (a refused key, a spent budget, a bad value).
-STOPPING_ERRORS = (ConfigError, FatalAPIError, BudgetExceededError)
+STOPPING_ERRORS = (ConfigError, FatalAPIError, BudgetExceededError, NonFiniteLossError)
 NOISY_LOGGERS = (
     "httpx",
     "httpx2",

@@ -72,12 +72,26 @@ class DistillationConfig:
     lora_modules_to_save: list[str] = field(default_factory=list)
     gradient_checkpointing: bool = False
     torch_dtype: str = "auto"  # auto | float32 | bfloat16 | float16
-    attn_implementation: str = "sdpa"  # eager is selected automatically when attention maps are needed
+    # eager is selected automatically when attention maps are needed; flash_attention_2 (CUDA, the
+    # flash-attn package) takes packed rows through its varlen path
+    attn_implementation: str = "sdpa"
     eval_batch_size: int = 8
     num_workers: int = 0
     # Build the student (and its tokenizer) from these specs when student_model_name holds no model yet.
     student_build: TinyLlamaSpec | None = None
     tokenizer_build: TokenizerSpec | None = None
+    # Several examples per row of pack_length tokens, attention kept inside each example (position ids
+    # restart per example; a block-diagonal mask, or the flash-attention varlen path on CUDA).
+    packing: bool = False
+    pack_length: int | None = None  # tokens per packed row (null: max_length); >= max_length
+    # A non-finite loss stops training with an error naming the step and the term (error), or the batch
+    # is skipped (no effect on the weights) and counted in train/skipped_batches (skip).
+    on_nonfinite_loss: str = "error"  # error | skip
+    # The progressive loss schedule advances per optimizer step (finer) or per epoch (the spec's set_epoch).
+    progressive_by: str = "step"  # step | epoch
+    # Also write the adapter merged into its base (bfloat16/float32, no quantisation) to <output_dir>/merged,
+    # loadable by a plain AutoModelForCausalLM.from_pretrained.
+    export_merged: bool = False
 
     def __post_init__(self) -> None:
         for name in ("max_length", "num_epochs", "batch_size", "gradient_accumulation_steps", "lora_r"):
@@ -90,5 +104,23 @@ class DistillationConfig:
         check_choice(
             "distillation", "torch_dtype", self.torch_dtype, ("auto", "float32", "bfloat16", "float16")
         )
-        check_choice("distillation", "attn_implementation", self.attn_implementation, ("eager", "sdpa"))
+        check_choice(
+            "distillation",
+            "attn_implementation",
+            self.attn_implementation,
+            ("eager", "sdpa", "flash_attention_2"),
+        )
         check_choice("distillation", "bnb_4bit_quant_type", self.bnb_4bit_quant_type, ("nf4", "fp4"))
+        check_choice(
+            "distillation",
+            "bnb_4bit_compute_dtype",
+            self.bnb_4bit_compute_dtype,
+            ("float32", "bfloat16", "float16"),
+        )
+        if self.pack_length is not None and self.pack_length < self.max_length:
+            raise ConfigError(
+                f"distillation.pack_length: must be >= max_length ({self.max_length}) so that every example "
+                f"fits a row, got {self.pack_length}"
+            )
+        check_choice("distillation", "on_nonfinite_loss", self.on_nonfinite_loss, ("error", "skip"))
+        check_choice("distillation", "progressive_by", self.progressive_by, ("step", "epoch"))

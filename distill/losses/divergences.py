@@ -28,7 +28,6 @@ import torch
 
 from distill.config.loss import DIVERGENCES
 
-
 TINY = torch.finfo(torch.float32).tiny
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,15 @@ DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch
 
 def torch_dtype(name: str) -> torch.dtype | str:
     return "auto" if name == "auto" else DTYPES[name]
+
+
+def default_device(accelerator: str) -> str:
+    """This process's device for ``accelerator``: ``cuda:<local rank>`` (each DDP/SLURM process loads its
+    own copy onto its own GPU) when the accelerator can be CUDA and CUDA is there, else ``cpu``."""
+    if accelerator in ("gpu", "cuda", "auto") and torch.cuda.is_available():
+        local_rank = int(os.environ.get("LOCAL_RANK", os.environ.get("SLURM_LOCALID", 0)))
+        return f"cuda:{local_rank}"
+    return "cpu"
 
 
 def load_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
@@ -51,14 +61,20 @@ def check_model_source(name_or_path: str, key: str) -> None:
         raise FileNotFoundError(f"{key}: no saved model at {name_or_path} (no config.json)")
 
 
-def load_student(config: DistillationConfig, attn_implementation: str | None = None) -> PreTrainedModel:
-    """The student from ``student_model_name`` with LoRA (or QLoRA) applied, in train mode."""
+def load_student(
+    config: DistillationConfig, attn_implementation: str | None = None, device: str = "cpu"
+) -> PreTrainedModel:
+    """The student from ``student_model_name`` with LoRA (or QLoRA) applied, in train mode.
+
+    A 4-bit student is quantised by bitsandbytes while it is loaded onto ``device`` (its weights cannot
+    move afterwards); a full-precision one is loaded on the CPU and moved by Lightning."""
     check_model_source(config.student_model_name, "distillation.student_model_name")
     model = AutoModelForCausalLM.from_pretrained(
         config.student_model_name,
         dtype=torch_dtype(config.torch_dtype),
         attn_implementation=attn_implementation or config.attn_implementation,
         quantization_config=quantization_config(config),
+        device_map={"": device} if config.use_4bit else None,
     )
     if config.use_4bit:
         from peft import prepare_model_for_kbit_training
@@ -92,21 +108,31 @@ def freeze(model: PreTrainedModel) -> PreTrainedModel:
 
 
 def load_frozen(
-    name_or_path: str, dtype: str = "auto", load_in_4bit: bool = False, attn_implementation: str = "sdpa"
+    name_or_path: str,
+    dtype: str = "auto",
+    load_in_4bit: bool = False,
+    attn_implementation: str = "sdpa",
+    device: str | None = None,
 ) -> PreTrainedModel:
-    """A model for inference only (teacher): eval mode, no gradients."""
+    """A model for inference only (teacher): eval mode, no gradients, loaded straight onto ``device``
+    when given. In 4-bit (NF4, double quantisation) it computes in ``dtype`` (``auto``: bfloat16)."""
     quant = None
     if load_in_4bit:
         from transformers import BitsAndBytesConfig
 
         quant = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=torch.bfloat16 if dtype == "auto" else DTYPES[dtype],
         )
+        device = device or "cpu"  # bitsandbytes quantises where the weights are loaded
     model = AutoModelForCausalLM.from_pretrained(
         name_or_path,
         dtype=torch_dtype(dtype),
         attn_implementation=attn_implementation,
         quantization_config=quant,
+        device_map={"": device} if device else None,
     )
     return freeze(model)
 
@@ -128,6 +154,17 @@ def load_for_inference(path: str, dtype: str = "auto") -> tuple[PreTrainedModel,
         model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype(dtype))
         tokenizer_source = path
     return freeze(model), load_tokenizer(tokenizer_source)
+
+
+def export_merged(adapter_dir: str | Path, target: str | Path, dtype: str = "auto") -> Path:
+    """The adapter merged into its base, reloaded unquantised in ``dtype`` (so that a QLoRA adapter merges
+    into real weights), written as a plain model plus tokenizer: ``AutoModelForCausalLM.from_pretrained``
+    loads it without peft."""
+    model, tokenizer = load_for_inference(str(adapter_dir), dtype)
+    target = Path(target)
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+    return target
 
 
 def check_same_tokenizer(

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import random
 from collections.abc import Iterable
 from typing import Any
 
 import lightning as L
+import numpy as np
 import torch
 from torch import nn
 
+from distill.data.packing import POSITION_IDS_KEY, SEGMENT_IDS_KEY, packed_model_inputs
 from distill.losses.capture import captured_attentions, linear_head
 from distill.losses.distillation import AdvancedDistillationLoss
 from distill.losses.logit_terms import KeptTokens
 from distill.losses.schedules import fraction_done
 from distill.losses.sources import ProjectedLogits, TopKLogProbs
+from distill.training.errors import NonFiniteLossError
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_STATE_KEY = "distill"
+MODEL_INPUT_KEYS = ("input_ids", "attention_mask", POSITION_IDS_KEY, SEGMENT_IDS_KEY)
 
 
 def warmup_cosine(total_steps: int, warmup_ratio: float):
@@ -33,8 +43,11 @@ def warmup_cosine(total_steps: int, warmup_ratio: float):
 class DistillationModule(L.LightningModule):
     """Student forward, frozen-teacher forward, multi-term loss; each loss term logged separately.
 
-    Checkpoints hold only what trains (adapter weights, loss projections) plus optimizer state, so
-    they stay small for a 7B student; the frozen base and teacher are reloaded from their sources.
+    Checkpoints hold only what trains (adapter weights, loss projections) plus optimizer state, the
+    random number generators' states and the count of skipped batches, so they stay small for a 7B
+    student and a resumed run continues exactly; the frozen base and the teacher are reloaded from their
+    sources. The teacher is not a submodule: Lightning neither moves, converts, wraps nor saves it; it
+    runs on ``teacher_device`` (default: the student's device), its outputs are brought to the student.
     """
 
     def __init__(
@@ -45,14 +58,28 @@ class DistillationModule(L.LightningModule):
         learning_rate: float = 2e-4,
         weight_decay: float = 0.01,
         warmup_ratio: float = 0.1,
+        on_nonfinite_loss: str = "error",
+        progressive_by: str = "step",
+        teacher_device: str | None = None,
     ) -> None:
         super().__init__()
         self.student = student
         self.loss_fn = loss_fn
-        self.teacher = teacher
+        object.__setattr__(self, "_teacher", teacher)  # kept out of the module tree (see the class doc)
         self.learning_rate = learning_rate
         self.weight_decay = weight_decay
         self.warmup_ratio = warmup_ratio
+        if on_nonfinite_loss not in ("error", "skip"):
+            raise ValueError(
+                f"distillation.on_nonfinite_loss: {on_nonfinite_loss!r} is not one of ['error', 'skip']"
+            )
+        if progressive_by not in ("step", "epoch"):
+            raise ValueError(
+                f"distillation.progressive_by: {progressive_by!r} is not one of ['step', 'epoch']"
+            )
+        self.on_nonfinite_loss = on_nonfinite_loss
+        self.progressive_by = progressive_by
+        self.teacher_device = torch.device(teacher_device) if teacher_device else None
         matcher = loss_fn.feature_matcher
         self.feature_layer_map = matcher.layer_map if teacher is not None and matcher is not None else {}
         if teacher is not None and loss_fn.attention_layer_map:
@@ -64,7 +91,14 @@ class DistillationModule(L.LightningModule):
                         f"{implementation!r}, which returns no attention maps; load it with 'eager'"
                     )
         self._step_kept_tokens = 0  # kept tokens of the optimizer step being accumulated
+        self._teacher_head: tuple[torch.Tensor, torch.Tensor | None] | None = None  # on the student's device
+        self.skipped_batches = 0  # training batches skipped for a non-finite loss
+        self._total_steps = 1  # optimizer steps of the whole fit (set when training starts)
         self.strict_loading = False  # checkpoints carry the trainable weights only
+
+    @property
+    def teacher(self) -> nn.Module | None:
+        return self._teacher
 
     def train(self, mode: bool = True) -> DistillationModule:
         super().train(mode)
@@ -72,6 +106,36 @@ class DistillationModule(L.LightningModule):
             self.teacher.eval()  # the teacher never trains (no dropout either)
         return self
 
+    # ------------------------------------------------------------------------------ the teacher's device
+    def _teacher_on(self) -> torch.device:
+        return next(self.teacher.parameters()).device
+
+    def place_teacher(self) -> None:
+        """Put the teacher on ``teacher_device``, or on the student's device when none was given."""
+        if self.teacher is None:
+            return
+        target = self.teacher_device or self.device
+        if self._teacher_on() != target:
+            self.teacher.to(target)
+        self._teacher_head = None
+
+    def on_fit_start(self) -> None:
+        self.place_teacher()
+
+    def on_validation_start(self) -> None:
+        self.place_teacher()
+
+    def _head_for_student(self, model: nn.Module) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The teacher's (frozen) output layer, copied once to the student's device."""
+        if self._teacher_head is None or self._teacher_head[0].device != self.device:
+            weight, bias = linear_head(model)
+            self._teacher_head = (
+                weight.detach().to(self.device),
+                bias.detach().to(self.device) if bias is not None else None,
+            )
+        return self._teacher_head
+
+    # ------------------------------------------------------------------------------ forward and loss
     def _run(
         self,
         model: nn.Module,
@@ -81,19 +145,33 @@ class DistillationModule(L.LightningModule):
     ) -> tuple[torch.Tensor | ProjectedLogits, dict[int, torch.Tensor], Any]:
         """One model's logits (with ``loss.memory_lean``: its final hidden states and ``lm_head``
         weight, so that the full logits are never computed), the attention maps of
-        ``attention_layers`` and the hidden states of ``hidden_layers`` (the others are None)."""
-        kwargs: dict[str, Any] = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+        ``attention_layers`` and the hidden states of ``hidden_layers`` (the others are None), all on
+        the student's device. A packed batch gets per-example positions and a block-diagonal mask."""
+        device = next(model.parameters()).device
+        inputs = {key: batch[key].to(device) for key in MODEL_INPUT_KEYS if key in batch}
+        kwargs: dict[str, Any] = {
+            "input_ids": inputs["input_ids"],
+            "attention_mask": inputs["attention_mask"],
+        }
+        if POSITION_IDS_KEY in inputs:
+            kwargs |= packed_model_inputs(inputs, getattr(model.config, "_attn_implementation", None))
         hidden_layers = sorted(i + 1 for i in hidden_layers)  # index 0 is the embeddings
         if hidden_layers:
             kwargs["output_hidden_states"] = hidden_layers
+        moved = device != self.device
         with captured_attentions(model, attention_layers) as attentions:
             if self.loss_fn.config.memory_lean:
                 outputs = model.get_decoder()(**kwargs)
-                logits = ProjectedLogits(outputs.last_hidden_state, *linear_head(model))
+                head = self._head_for_student(model) if moved else linear_head(model)
+                logits = ProjectedLogits(outputs.last_hidden_state.to(self.device), *head)
             else:
                 outputs = model(**kwargs)
-                logits = outputs.logits
-        return logits, attentions, outputs.hidden_states if hidden_layers else None
+                logits = outputs.logits.to(self.device)
+        states = outputs.hidden_states if hidden_layers else None
+        if moved:
+            attentions = {layer: maps.to(self.device) for layer, maps in attentions.items()}
+            states = [s.to(self.device) if s is not None else None for s in states] if states else states
+        return logits, attentions, states
 
     def compute_loss(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """The loss of one batch: student forward, frozen-teacher forward (or the cached teacher the
@@ -122,49 +200,89 @@ class DistillationModule(L.LightningModule):
             teacher_hidden_states=teacher_states,
         )
 
-    def _step(self, batch: dict[str, torch.Tensor], stage: str) -> torch.Tensor:
-        total, components = self.compute_loss(batch)
-        on_step = stage == "train"
-        batch_size = batch["input_ids"].size(0)
+    def _log_components(self, components: dict[str, torch.Tensor], stage: str, batch_size: int) -> None:
+        """Every term; validation values are averaged over all devices (training ones are rank 0's,
+        which spares a collective per term and step)."""
         for name, value in components.items():
             self.log(
                 f"{stage}/{name}",
                 value,
-                on_step=on_step,
+                on_step=stage == "train",
                 on_epoch=True,
                 prog_bar=name == "total",
                 batch_size=batch_size,
+                sync_dist=stage == "val",
             )
-        return total
 
+    # ------------------------------------------------------------------------------ training
     def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
         """Returns the loss *summed* over the kept tokens; :meth:`on_before_optimizer_step` divides
-        the accumulated gradient by the kept-token count of the whole optimizer step."""
+        the accumulated gradient by the kept-token count of the whole optimizer step.
+
+        A non-finite loss raises :class:`NonFiniteLossError` naming the step and the terms, or (with
+        ``on_nonfinite_loss="skip"``) the batch contributes nothing: a zero loss that still reaches every
+        trainable parameter (so that data-parallel ranks stay in step) and no kept tokens."""
+        total, components = self.compute_loss(batch)
+        if not torch.isfinite(total):
+            return self._nonfinite(components, batch_idx)
         kept = int(KeptTokens.from_labels(batch["labels"]).index.numel())
         self._step_kept_tokens += kept
-        return self._step(batch, "train") * kept
+        self._log_components(components, "train", batch["input_ids"].size(0))
+        return total * kept
+
+    def _nonfinite(self, components: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
+        terms = {name: value.item() for name, value in components.items() if not torch.isfinite(value)}
+        named = {name: value for name, value in terms.items() if name != "total"} or terms
+        where = f"step {self.global_step} (epoch {self.current_epoch}, batch {batch_idx})"
+        description = ", ".join(f"{name}={value}" for name, value in named.items())
+        if self.on_nonfinite_loss == "error":
+            raise NonFiniteLossError(
+                f"non-finite loss at {where}: {description}; set distillation.on_nonfinite_loss=skip to "
+                "skip such batches"
+            )
+        self.skipped_batches += 1
+        log.warning("skipping the batch at %s: non-finite loss (%s)", where, description)
+        self.log("train/skipped_batches", float(self.skipped_batches), on_step=True, on_epoch=False)
+        return torch.stack([p.sum() for p in self.trainable_parameters()]).sum() * 0.0
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
         """Gradient-accumulation-correct normalisation: the gradients hold sum_i grad(S_i) / N_acc
         (Lightning divides each micro-batch loss by ``accumulate_grad_batches``), averaged over the
         devices; scale them to sum_i grad(S_i) / (kept tokens of the step on all devices), which is
-        the gradient of one batch as large as the whole step. Runs before gradient clipping."""
+        the gradient of one batch as large as the whole step. Runs before gradient clipping. A step
+        without any kept token (e.g. all its batches skipped) drops the gradients, so that the
+        optimizer leaves the weights (and its moments) as they are."""
         trainer = self.trainer
         kept = torch.tensor(float(self._step_kept_tokens), device=self.device)
         kept = trainer.strategy.reduce(kept, reduce_op="sum")
-        scale = trainer.accumulate_grad_batches * trainer.world_size / kept.clamp(min=1.0)
+        self._step_kept_tokens = 0
+        if kept.item() == 0:
+            for parameter in self.trainable_parameters():
+                parameter.grad = None
+            return
+        scale = trainer.accumulate_grad_batches * trainer.world_size / kept
         for parameter in self.trainable_parameters():
             if parameter.grad is not None:
                 parameter.grad.mul_(scale)
-        self._step_kept_tokens = 0
 
     def validation_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
-        return self._step(batch, "val")
+        total, components = self.compute_loss(batch)
+        self._log_components(components, "val", batch["input_ids"].size(0))
+        return total
+
+    # ------------------------------------------------------------------------------ progressive schedule
+    def on_train_epoch_start(self) -> None:
+        if self.progressive_by == "epoch":
+            self.loss_fn.set_epoch(self.current_epoch, max(1, int(self.trainer.max_epochs or 1)))
+
+    def on_train_start(self) -> None:
+        self._total_steps = max(1, int(self.trainer.estimated_stepping_batches))
 
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
-        total = max(1, int(self.trainer.estimated_stepping_batches))
-        self.loss_fn.set_progress(fraction_done(self.global_step, total))
+        if self.progressive_by == "step":
+            self.loss_fn.set_progress(fraction_done(self.global_step, self._total_steps))
 
+    # ------------------------------------------------------------------------------ optimizer
     def trainable_parameters(self) -> list[nn.Parameter]:
         return [p for p in self.student.parameters() if p.requires_grad] + list(self.loss_fn.parameters())
 
@@ -181,9 +299,56 @@ class DistillationModule(L.LightningModule):
         )
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
 
+    # ------------------------------------------------------------------------------ checkpoints
     def state_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """Only trainable tensors: the frozen base model and the teacher stay out of checkpoints."""
+        """Only trainable tensors: the frozen base model stays out of checkpoints. Names are compared
+        without the wrappers FSDP and activation checkpointing insert."""
         full = super().state_dict(*args, **kwargs)
         prefix = kwargs.get("prefix", "")
-        trainable = {prefix + name for name, p in self.named_parameters() if p.requires_grad}
-        return {key: value for key, value in full.items() if key in trainable}
+        trainable = {_unwrapped(prefix + name) for name, p in self.named_parameters() if p.requires_grad}
+        return {key: value for key, value in full.items() if _unwrapped(key) in trainable}
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """Tensors and plain lists only, which ``torch.load(weights_only=True)`` accepts."""
+        kind, keys, position, has_gauss, gauss = np.random.get_state()
+        checkpoint[CHECKPOINT_STATE_KEY] = {
+            "skipped_batches": self.skipped_batches,
+            "rng": {
+                "torch": torch.get_rng_state(),
+                "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                "numpy": [kind, torch.from_numpy(keys.astype(np.int64)), position, has_gauss, gauss],
+                "python": _as_lists(random.getstate()),
+            },
+        }
+
+    def on_load_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        """Restores what the trainer does not: the skip count and the random number generators (dropout
+        after a resume then draws what it would have drawn without the interruption)."""
+        state = checkpoint.get(CHECKPOINT_STATE_KEY)
+        if state is None:
+            return
+        self.skipped_batches = state["skipped_batches"]
+        rng = state["rng"]
+        torch.set_rng_state(rng["torch"])
+        if rng["cuda"] and torch.cuda.is_available() and len(rng["cuda"]) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(rng["cuda"])
+        kind, keys, position, has_gauss, gauss = rng["numpy"]
+        np.random.set_state((kind, keys.numpy().astype(np.uint32), position, has_gauss, gauss))
+        random.setstate(_as_tuples(rng["python"]))
+
+
+def _as_lists(value: Any) -> Any:
+    return [_as_lists(v) for v in value] if isinstance(value, tuple) else value
+
+
+def _as_tuples(value: Any) -> Any:
+    return tuple(_as_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+_WRAPPER_PARTS = ("_fsdp_wrapped_module.", "_checkpoint_wrapped_module.", "_orig_mod.")
+
+
+def _unwrapped(name: str) -> str:
+    for part in _WRAPPER_PARTS:
+        name = name.replace(part, "")
+    return name

@@ -1,10 +1,10 @@
-"""The white-box teacher: none, a pretrained causal LM (``hf``), or a tiny Llama trained first on
-the same data (``tiny``), cached by a hash of everything that determines it."""
+"""The white-box teacher in memory: none, a pretrained causal LM (``hf``), or a tiny Llama trained
+first on the same data (``tiny``), cached by a hash of everything that determines it. (The fourth
+kind, ``topk_cache``, keeps no teacher in memory: :mod:`distill.training.topk_cache`.)"""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import logging
 from pathlib import Path
@@ -13,9 +13,9 @@ from typing import Any
 from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 from distill.config.schemas import LossConfig, TeacherConfig, TrainerConfig
-from distill.data.datamodule import DistillDataModule, load_split
+from distill.data.datamodule import DistillDataModule, split_fingerprint
 from distill.losses.distillation import AdvancedDistillationLoss
-from distill.models.loading import check_same_tokenizer, load_frozen, load_tokenizer
+from distill.models.loading import check_model_source, check_same_tokenizer, load_frozen, load_tokenizer
 from distill.models.tiny import build_tiny_llama, fingerprint, is_model_dir, save_model_dir
 from distill.training.module import DistillationModule
 from distill.training.trainer import build_trainer, logged_metrics
@@ -23,11 +23,6 @@ from distill.training.trainer import build_trainer, logged_metrics
 log = logging.getLogger(__name__)
 
 TEACHER_INFO = "teacher_info.json"
-
-
-def _dataset_fingerprint(dataset_path: str) -> str:
-    rows = load_split(dataset_path, "train")
-    return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
 
 
 def train_tiny_teacher(
@@ -78,22 +73,26 @@ def prepare_teacher(
     cache_dir: str,
     trainer_config: TrainerConfig,
     attn_implementation: str = "sdpa",
+    device: str | None = None,
 ) -> tuple[PreTrainedModel | None, dict[str, Any]]:
-    """The frozen teacher (or None) and a description of it for the run's metrics."""
+    """The frozen teacher (or None) and a description of it for the run's metrics; a 4-bit teacher
+    is loaded onto ``device`` unless ``teacher.device`` says where."""
     if config.kind == "none":
         return None, {"kind": "none"}
     if config.kind == "hf":
-        teacher_tokenizer = load_tokenizer(config.model_name_or_path)
-        check_same_tokenizer(student_tokenizer, teacher_tokenizer, (student_name, config.model_name_or_path))
-        model = load_frozen(
-            config.model_name_or_path, config.torch_dtype, config.load_in_4bit, attn_implementation
+        model = load_hf_teacher(
+            config,
+            student_tokenizer,
+            student_name,
+            attn_implementation,
+            device if config.load_in_4bit else None,
         )
         return model, {"kind": "hf", "path": config.model_name_or_path}
     key = fingerprint(
         config.build,
         config.pretrain,
         Path(student_name) / "tokenizer.json",
-        _dataset_fingerprint(dataset_path),
+        split_fingerprint(dataset_path),
         max_length,
     )
     path = Path(config.model_name_or_path or Path(cache_dir) / "teachers" / f"tiny-{key}")
@@ -103,5 +102,27 @@ def prepare_teacher(
     else:
         log.info("using the cached tiny teacher at %s", path)
     info = json.loads((path / TEACHER_INFO).read_text()) if (path / TEACHER_INFO).is_file() else {}
-    model = load_frozen(str(path), "float32", attn_implementation=attn_implementation)
+    model = load_frozen(str(path), "float32", attn_implementation=attn_implementation, device=config.device)
     return model, {"kind": "tiny", "path": str(path), **info}
+
+
+def load_hf_teacher(
+    config: TeacherConfig,
+    student_tokenizer: PreTrainedTokenizerBase,
+    student_name: str,
+    attn_implementation: str = "sdpa",
+    device: str | None = None,
+) -> PreTrainedModel:
+    """``teacher.model_name_or_path`` (local folder or Hub name), frozen, after checking that it shares
+    the student's tokenizer; in ``teacher.torch_dtype`` or 4-bit, on ``teacher.device`` (else ``device``;
+    else the CPU, and the training module moves it to the student's device)."""
+    check_model_source(config.model_name_or_path, "teacher.model_name_or_path")
+    teacher_tokenizer = load_tokenizer(config.model_name_or_path)
+    check_same_tokenizer(student_tokenizer, teacher_tokenizer, (student_name, config.model_name_or_path))
+    return load_frozen(
+        config.model_name_or_path,
+        config.torch_dtype,
+        config.load_in_4bit,
+        attn_implementation,
+        device=config.device or device,
+    )

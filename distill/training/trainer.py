@@ -5,8 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 import lightning as L
+from hydra.utils import get_class
 
+from distill.config.errors import ConfigError
 from distill.config.schemas import TrainerConfig
+
+# Strategy options that name layer classes; YAML gives them as dotted paths.
+CLASS_SET_OPTIONS = ("auto_wrap_policy", "activation_checkpointing_policy")
+
+
+def build_strategy(name: str, options: dict[str, Any]) -> Any:
+    """The strategy ``name`` as Lightning registers it (``ddp``, ``ddp_spawn``, ``fsdp``,
+    ``deepspeed_stage_2``, ...), with ``options`` added to its registered arguments; without options, the
+    name itself (Lightning resolves it, ``auto`` included)."""
+    if not options:
+        return name
+    from lightning.pytorch.strategies import StrategyRegistry
+
+    if name not in StrategyRegistry:
+        raise ConfigError(
+            f"trainer.strategy_options: strategy {name!r} takes no options here (registered strategies: "
+            f"{sorted(StrategyRegistry)})"
+        )
+    entry = StrategyRegistry[name]
+    arguments = {**entry["init_params"], **options}
+    for key in CLASS_SET_OPTIONS:
+        if isinstance(arguments.get(key), list | tuple):
+            arguments[key] = {get_class(path) for path in arguments[key]}
+    try:
+        return entry["strategy"](**arguments)
+    except TypeError as error:
+        raise ConfigError(f"trainer.strategy_options: {error}") from error
 
 
 def build_trainer(
@@ -21,12 +50,16 @@ def build_trainer(
     default_root_dir: str | None = None,
     enable_checkpointing: bool = False,
 ) -> L.Trainer:
-    """A Trainer with the hardware settings of ``config``; ``config.max_steps`` (when set) caps ``max_steps``."""
+    """A Trainer with the hardware settings of ``config``; ``config.max_steps`` (when set) caps ``max_steps``.
+
+    The datamodule shards batches over the devices itself (a sampler that also resumes mid-epoch), so
+    Lightning's own distributed sampler is off."""
     steps = config.max_steps if config.max_steps > 0 else max_steps
     return L.Trainer(
         accelerator=config.accelerator,
         devices=config.devices,
-        strategy=config.strategy,
+        num_nodes=config.num_nodes,
+        strategy=build_strategy(config.strategy, dict(config.strategy_options)),
         precision=config.precision,
         max_epochs=max_epochs,
         max_steps=steps,
@@ -40,6 +73,7 @@ def build_trainer(
         enable_progress_bar=config.enable_progress_bar,
         enable_model_summary=False,
         deterministic=config.deterministic,
+        use_distributed_sampler=False,
         logger=logger,
         callbacks=callbacks or [],
         default_root_dir=default_root_dir,

@@ -1,0 +1,230 @@
+"""The LightningModule and the models it trains: non-finite losses, the progressive schedule's hooks,
+QLoRA (bitsandbytes 4-bit), the white-box teacher loaded from disk, kept out of the module tree."""
+
+from __future__ import annotations
+
+import copy
+
+import lightning as L
+import pytest
+import torch
+from conftest import tiny_student_config
+from transformers import LlamaConfig, LlamaForCausalLM
+
+from distill.config.schemas import LossConfig, TeacherConfig, TinyLlamaSpec, TokenizerSpec, TrainerConfig
+from distill.losses.distillation import AdvancedDistillationLoss
+from distill.losses.sources import TopKLogProbs
+from distill.models.loading import quantization_config
+from distill.models.tiny import build_tiny_llama, save_model_dir
+from distill.training.errors import NonFiniteLossError
+from distill.training.module import DistillationModule
+from distill.training.system import KnowledgeDistillationSystem
+
+V, SEQ = 40, 10
+TEACHER_SPEC = TinyLlamaSpec(hidden_size=48, intermediate_size=96, num_hidden_layers=2, num_attention_heads=2,
+                             num_key_value_heads=2, init_seed=5)  # fmt: skip
+
+
+def _student(seed=0):
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=V, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=32)  # fmt: skip
+    return LlamaForCausalLM(config)
+
+
+def _batches(count, bad=None, seed=0):
+    """Batches carrying a cached teacher; batch ``bad`` has NaN teacher log-probabilities."""
+    g = torch.Generator().manual_seed(seed)
+    batches = []
+    for n in range(count):
+        ids = torch.randint(0, V, (2, SEQ), generator=g)
+        teacher = TopKLogProbs.from_logits(torch.randn(2, SEQ, V, generator=g), 4, 1.0)
+        logprobs = torch.full_like(teacher.logprobs, torch.nan) if n == bad else teacher.logprobs
+        batches.append({"input_ids": ids, "labels": ids, "attention_mask": torch.ones_like(ids),
+                        "teacher_topk_ids": teacher.ids, "teacher_topk_logprobs": logprobs,
+                        "teacher_topk_temperature": torch.ones(2)})  # fmt: skip
+    return batches
+
+
+class _Recorder(L.Callback):
+    def __init__(self):
+        self.weights, self.moments, self.kd_weights = [], [], []
+
+    def on_train_batch_end(self, trainer, module, outputs, batch, batch_idx):
+        self.kd_weights.append(module.loss_fn.kd_weight)  # the weight this batch was trained with
+        self.weights.append(module.student.lm_head.weight.detach().clone())
+        state = trainer.optimizers[0].state.get(module.student.lm_head.weight, {})
+        self.moments.append(state["exp_avg"].clone() if "exp_avg" in state else None)
+
+
+def _fit(module, batches, epochs=1, callbacks=()):
+    trainer = L.Trainer(accelerator="cpu", max_epochs=epochs, logger=False, enable_checkpointing=False,
+                        enable_progress_bar=False, enable_model_summary=False, callbacks=list(callbacks))  # fmt: skip
+    trainer.fit(module, torch.utils.data.DataLoader(batches, batch_size=None))
+    return trainer
+
+
+def test_a_non_finite_loss_stops_training_naming_the_step_and_the_term():
+    module = DistillationModule(_student(), AdvancedDistillationLoss(LossConfig(temperature=1.0), V))
+    with pytest.raises(NonFiniteLossError, match=r"non-finite loss at step 2 \(epoch 0, batch 2\): kd=nan"):
+        _fit(module, _batches(4, bad=2))
+
+
+def test_a_skipped_batch_leaves_the_weights_and_the_optimizer_moments_alone():
+    module = DistillationModule(
+        _student(), AdvancedDistillationLoss(LossConfig(temperature=1.0), V), on_nonfinite_loss="skip"
+    )
+    recorder = _Recorder()
+    trainer = _fit(module, _batches(4, bad=2), callbacks=[recorder])
+    assert module.skipped_batches == 1 and trainer.global_step == 4
+    assert trainer.callback_metrics["train/skipped_batches"] == 1
+    assert torch.equal(recorder.weights[2], recorder.weights[1])  # the skipped step changed nothing
+    assert torch.equal(recorder.moments[2], recorder.moments[1])
+    assert not torch.equal(recorder.weights[3], recorder.weights[2])  # the next one trains again
+    assert all(torch.isfinite(w).all() for w in recorder.weights)
+    with pytest.raises(ValueError, match=r"distillation\.on_nonfinite_loss: 'ignore'"):
+        DistillationModule(_student(), AdvancedDistillationLoss(LossConfig(), V), on_nonfinite_loss="ignore")
+
+
+@pytest.mark.parametrize("by", ["epoch", "step"])
+def test_the_progressive_schedule_advances_by_epoch_or_by_step(by):
+    config = LossConfig(temperature=1.0, distillation_weight=0.8, use_progressive_distillation=True,
+                        progressive_schedule="linear", progressive_start_weight=0.0)  # fmt: skip
+    module = DistillationModule(_student(), AdvancedDistillationLoss(config, V), progressive_by=by)
+    recorder = _Recorder()
+    _fit(module, _batches(3), epochs=3, callbacks=[recorder])
+    weights = [round(w, 6) for w in recorder.kd_weights]
+    if by == "epoch":  # set_epoch from the epoch hook: start, middle, end of the schedule, per epoch
+        assert weights == [0.0] * 3 + [0.4] * 3 + [0.8] * 3
+    else:  # nine optimizer steps from 0 to 0.8
+        assert weights == [round(0.8 * i / 8, 6) for i in range(9)]
+
+
+def test_the_qlora_quantization_config_comes_from_the_distillation_config(generated_dataset, tmp_path):
+    config = tiny_student_config(generated_dataset, tmp_path, use_4bit=True, bnb_4bit_compute_dtype="bfloat16",
+                                 bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True)  # fmt: skip
+    quant = quantization_config(config)
+    assert quant.load_in_4bit and not quant.load_in_8bit
+    assert quant.bnb_4bit_quant_type == "nf4" and quant.bnb_4bit_use_double_quant
+    assert quant.bnb_4bit_compute_dtype == torch.bfloat16
+    fp4 = quantization_config(tiny_student_config(generated_dataset, tmp_path, use_4bit=True,
+                                                  bnb_4bit_quant_type="fp4", bnb_4bit_use_double_quant=False))  # fmt: skip
+    assert fp4.bnb_4bit_quant_type == "fp4" and not fp4.bnb_4bit_use_double_quant
+    assert quantization_config(tiny_student_config(generated_dataset, tmp_path)) is None
+
+
+def test_a_qlora_student_trains_in_4bit(generated_dataset, tmp_path):
+    """bitsandbytes 0.50 quantises and runs 4-bit layers on the CPU too, so the real QLoRA path runs
+    here: NF4 base weights, prepare_model_for_kbit_training, LoRA adapters that learn, through two
+    epochs with validation (inference mode) in between. (bitsandbytes' CPU kernels need layers at
+    least one quantisation block wide: hidden size 64.)"""
+    import bitsandbytes as bnb
+
+    spec = TinyLlamaSpec(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=2,
+                         num_key_value_heads=2)  # fmt: skip
+    config = tiny_student_config(generated_dataset, tmp_path, student_build=spec, use_4bit=True, num_epochs=2,
+                                 bnb_4bit_compute_dtype="bfloat16", lora_modules_to_save=[],
+                                 gradient_checkpointing=True)  # fmt: skip
+    trainer = TrainerConfig(enable_progress_bar=False, limit_train_batches=2, limit_val_batches=1)
+    system = KnowledgeDistillationSystem(config, LossConfig(distillation_weight=0.0, task_weight=1.0),
+                                         trainer_config=trainer)  # fmt: skip
+    model, _ = system.setup_model_and_tokenizer()
+    layers = [m for m in model.modules() if isinstance(m, bnb.nn.Linear4bit)]
+    assert layers and all(m.weight.quant_type == "nf4" and m.compute_dtype == torch.bfloat16 for m in layers)
+    assert model.training and model.is_gradient_checkpointing
+    before = {n: p.detach().clone() for n, p in model.named_parameters() if "lora_B" in n}
+    results = system.run_full_training()
+    assert results["steps"] == 4 and torch.isfinite(torch.tensor(results["eval"]["val/task_ce"]))
+    after = dict(system.model.named_parameters())
+    assert any(not torch.equal(after[n], p) for n, p in before.items())
+
+
+@pytest.fixture(scope="module")
+def teacher_on_disk(generated_dataset, tmp_path_factory):
+    root = tmp_path_factory.mktemp("hf_teacher")
+    system = KnowledgeDistillationSystem(tiny_student_config(generated_dataset, root))
+    tokenizer = system.setup_tokenizer()
+    teacher_dir = save_model_dir(build_tiny_llama(TEACHER_SPEC, tokenizer), tokenizer, root / "teacher")
+    return system.config.student_model_name, str(teacher_dir)
+
+
+def _hf_system(dataset, root, base, **teacher):
+    config = tiny_student_config(dataset, root, student_model_name=base)
+    return KnowledgeDistillationSystem(config, LossConfig(), TeacherConfig(kind="hf", **teacher))
+
+
+def test_an_hf_teacher_from_disk_is_frozen_in_eval_mode_and_outside_the_module_tree(
+    generated_dataset, tmp_path, teacher_on_disk
+):
+    base, teacher_dir = teacher_on_disk
+    system = _hf_system(generated_dataset, tmp_path, base, model_name_or_path=teacher_dir,
+                        torch_dtype="bfloat16", device="cpu")  # fmt: skip
+    system.setup_model_and_tokenizer()
+    teacher = system.prepare_teacher()
+    assert system.teacher_info == {"kind": "hf", "path": teacher_dir}
+    assert not teacher.training and not any(p.requires_grad for p in teacher.parameters())
+    assert teacher.dtype == torch.bfloat16 and teacher.config.hidden_size == TEACHER_SPEC.hidden_size
+    module = system.build_module(system.build_loss())
+    module.train()
+    assert module.student.training and not teacher.training
+    assert not any(m is teacher for m in module.modules())  # Lightning neither moves nor saves it
+    assert not any(k.startswith("teacher") for k in module.state_dict())
+    module.place_teacher()
+    assert next(teacher.parameters()).device == torch.device("cpu")
+    batch = next(iter(system.datamodule.val_dataloader())) if system.datamodule else None
+    if batch is None:
+        system.load_dataset()
+        batch = next(iter(system.datamodule.val_dataloader()))
+    _, parts = module.compute_loss(batch)
+    assert torch.isfinite(parts["kd"]) and parts["kd"] > 0
+
+
+def test_an_hf_teacher_in_4bit_computes_in_its_dtype(generated_dataset, tmp_path, teacher_on_disk):
+    import bitsandbytes as bnb
+
+    base, teacher_dir = teacher_on_disk
+    system = _hf_system(generated_dataset, tmp_path, base, model_name_or_path=teacher_dir,
+                        torch_dtype="bfloat16", load_in_4bit=True)  # fmt: skip
+    system.setup_model_and_tokenizer()
+    teacher = system.prepare_teacher()
+    layers = [m for m in teacher.modules() if isinstance(m, bnb.nn.Linear4bit)]
+    assert layers and all(m.compute_dtype == torch.bfloat16 and m.weight.quant_type == "nf4" for m in layers)
+    assert not any(p.requires_grad for p in teacher.parameters())
+
+
+def test_an_hf_teacher_with_another_tokenizer_is_refused_naming_both(
+    generated_dataset, tmp_path, teacher_on_disk
+):
+    _, teacher_dir = teacher_on_disk
+    config = tiny_student_config(generated_dataset, tmp_path, tokenizer_build=TokenizerSpec(vocab_size=500))
+    system = KnowledgeDistillationSystem(
+        config, LossConfig(), TeacherConfig(kind="hf", model_name_or_path=teacher_dir)
+    )
+    system.setup_tokenizer()
+    with pytest.raises(
+        ValueError, match=rf"student {config.student_model_name}: 500 tokens, teacher {teacher_dir}"
+    ):
+        system.prepare_teacher()
+    missing = _hf_system(generated_dataset, tmp_path, config.student_model_name,
+                         model_name_or_path=str(tmp_path / "no_model"))  # fmt: skip
+    missing.setup_tokenizer()
+    with pytest.raises(FileNotFoundError, match=r"teacher\.model_name_or_path: no saved model at"):
+        missing.prepare_teacher()
+
+
+def test_the_teacher_is_placed_on_its_device_and_gives_the_reference_kd():
+    """``teacher_device`` is honoured by place_teacher. (The copy of the teacher's hidden states and
+    lm_head to a student on another device needs two devices: CPU-only here, so it is not exercised.)"""
+    student = _student()
+    teacher = copy.deepcopy(_student(seed=1)).eval().requires_grad_(False)
+    module = DistillationModule(student, AdvancedDistillationLoss(LossConfig(temperature=1.0), V), teacher,
+                                teacher_device="cpu")  # fmt: skip
+    batch = {k: v for k, v in _batches(1)[0].items() if not k.startswith("teacher_topk")}
+    module.place_teacher()
+    total, parts = module.compute_loss(batch)
+    assert module.teacher_device == torch.device("cpu") and torch.isfinite(total)
+    with torch.no_grad():
+        expected = AdvancedDistillationLoss(LossConfig(temperature=1.0, memory_lean=False), V)(
+            student(batch["input_ids"]).logits, teacher(batch["input_ids"]).logits, batch["labels"]
+        )[1]
+    assert parts["kd"].item() == pytest.approx(expected["kd"].item(), rel=1e-5)
