@@ -14,12 +14,12 @@ OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZ
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt Makefile
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
 	@# torch first: the build already installed (CPU here, CUDA elsewhere) is kept and pinned.
 	@$(PYTHON) -c "import torch" 2>/dev/null || $(PIP) install -q "torch==$(TORCH)"
 	@$(PYTHON) -c "import torch; print('torch==' + torch.__version__.split('+')[0])" > $(VENV)/torch-pin.txt
-	$(PIP) install -q -c constraints.txt -c $(VENV)/torch-pin.txt -e ".[dev,optuna]"
+	$(PIP) install -q -c constraints.txt -c $(VENV)/torch-pin.txt -e ".[dev,optuna,cluster]"
 	@touch $(STAMP)
 
 sandbox-tools:  ## bubblewrap isolates untrusted code; installed where apt and root are available
