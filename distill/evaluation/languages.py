@@ -33,7 +33,7 @@ import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -279,12 +279,13 @@ def run_programs(
     programs: Sequence[tuple[str, Program]],
     max_workers: int = 2,
     timeout_s: float | None = None,
+    on_result: Callable[[int], None] | None = None,
 ) -> list[ExecutionResult]:
     """Build and run many programs (of any languages) concurrently in the sandbox, results in input
     order; raises :class:`ToolchainMissing` when a language's toolchain is not installed here."""
     jobs = [job(sandbox, language, prog, timeout_s) for language, prog in programs]
     exposed = sorted({path for language, _ in programs for path in _exposed(_executables(language))})
-    results = sandbox.execute(jobs, max_workers, expose=exposed)
+    results = sandbox.execute(jobs, max_workers, expose=exposed, on_result=on_result)
     return [
         result if language == "python" else explain(result)
         for (language, _), result in zip(programs, results, strict=True)

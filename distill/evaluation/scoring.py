@@ -12,13 +12,12 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tqdm.auto import tqdm
 
 from distill.config.schemas import EvaluationConfig
-from distill.evaluation import apps
+from distill.evaluation import apps, languages
 from distill.evaluation.benchmarks import Problem
 from distill.evaluation.metrics import apps_scores, mean_pass_at_k
 from distill.evaluation.sandbox import ExecutionResult, Job, Sandbox
@@ -26,17 +25,15 @@ from distill.evaluation.sandbox import ExecutionResult, Job, Sandbox
 log = logging.getLogger(__name__)
 
 
-def _other_language(sandbox: Sandbox, problem: Problem, completion: str, timeout: float) -> dict[str, Any]:
-    from distill.evaluation import languages
-
+def _not_evaluated(language: str) -> dict[str, Any] | None:
+    """The outcome of a sample whose language cannot run here, else None."""
     try:
-        available = languages.toolchain(problem.language)
+        available = languages.toolchain(language)
     except ValueError as exc:
         return {"passed": None, "result": f"not evaluated: {exc}"}
     if not available.available:
         return {"passed": None, "result": f"not evaluated: toolchain missing ({available.missing})"}
-    result = languages.run_tests(sandbox, problem.language, completion, problem.tests, timeout)
-    return {"passed": result.passed, "result": result.reason}
+    return None
 
 
 def execute_samples(
@@ -52,7 +49,8 @@ def execute_samples(
         raise ValueError(f"{description}: samples for unknown task ids {unknown[:5]}")
     jobs: list[Job] = []
     spans: dict[int, tuple[int, int]] = {}  # sample -> (first job, number of jobs)
-    others: list[int] = []
+    others: list[int] = []  # samples of other languages whose toolchain is installed
+    outcomes: dict[int, dict[str, Any]] = {}
     for index, sample in enumerate(samples):
         problem = problems[sample["task_id"]]
         if problem.apps is not None:
@@ -60,29 +58,32 @@ def execute_samples(
         elif problem.language == "python":
             batch = [Job(python=problem.program(sample["completion"]), timeout_s=config.timeout_seconds)]
         else:
-            others.append(index)
+            skipped = _not_evaluated(problem.language)
+            if skipped is None:
+                others.append(index)
+            else:
+                outcomes[index] = skipped
             continue
         spans[index] = (len(jobs), len(batch))
         jobs += batch
-    outcomes: dict[int, dict[str, Any]] = {}
+    programs = []
+    for index in others:
+        problem = problems[samples[index]["task_id"]]
+        programs.append(
+            (
+                problem.language,
+                languages.program(problem.language, samples[index]["completion"], problem.tests),
+            )
+        )
     with tqdm(total=len(jobs) + len(others), desc=description, leave=False) as bar:
         executed = sandbox.execute(jobs, config.max_workers, on_result=bar.update)
         for index, (start, count) in spans.items():
             outcomes[index] = _outcome(problems[samples[index]["task_id"]], executed[start : start + count])
-        with ThreadPoolExecutor(max_workers=config.max_workers) as pool:
-            futures = {
-                index: pool.submit(
-                    _other_language,
-                    sandbox,
-                    problems[samples[index]["task_id"]],
-                    samples[index]["completion"],
-                    config.timeout_seconds,
-                )
-                for index in others
-            }
-            for index, future in futures.items():
-                outcomes[index] = future.result()
-                bar.update(1)
+        compiled = languages.run_programs(
+            sandbox, programs, config.max_workers, config.timeout_seconds, on_result=bar.update
+        )
+        for index, result in zip(others, compiled, strict=True):
+            outcomes[index] = {"passed": result.passed, "result": result.reason}
     return [{**sample, **outcomes[index]} for index, sample in enumerate(samples)]
 
 
