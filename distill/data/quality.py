@@ -18,6 +18,7 @@ Checks, in order (the first that fails is the reason):
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,7 @@ class DatasetQualityController:
         self, config: DatasetConfig, sandbox: Sandbox | None = None, max_workers: int | None = None
     ) -> None:
         self.config = config
+        self._unnamed = itertools.count()  # keys of samples reviewed without one, unique per controller
         self.quality = config.quality
         self.sandbox = sandbox or Sandbox(SandboxConfig(), timeout_s=config.quality.test_timeout_s)
         self.max_workers = max_workers or config.quality.max_workers
@@ -152,17 +154,16 @@ class DatasetQualityController:
     ) -> list[Verdict]:
         """Check a batch (``keys`` name its samples, e.g. row ids); the tests of samples that pass the
         static checks run concurrently in the sandbox."""
-        keys = keys or [f"{cell}#{i}" for i, cell in enumerate(cells)]
+        keys = keys or [f"{cell}#{next(self._unnamed)}" for cell in cells]
         verdicts = [self._static_check(r, lang) for r, lang in zip(responses, languages, strict=True)]
         candidates = [i for i, v in enumerate(verdicts) if v.accepted]
         signatures = self.near_duplicates.signatures([self._text(verdicts[i].sample) for i in candidates])
         for i, signature in zip(candidates, signatures, strict=True):
-            twin = self.near_duplicates.match(signature)
             fingerprint = dedup.fingerprint(verdicts[i].sample.problem)
             if fingerprint in self._seen:  # a duplicate of an earlier sample of this batch
                 detail = f"same problem statement as {self._seen[fingerprint]}"
                 verdicts[i] = Verdict(False, "duplicate", verdicts[i].sample, detail=detail)
-            elif twin is not None:
+            elif (twin := self.near_duplicates.match(signature)) is not None:
                 detail = f"Jaccard {twin[1]:.2f} with {twin[0]}"
                 verdicts[i] = Verdict(False, "near_duplicate", verdicts[i].sample, detail=detail)
             else:
