@@ -168,7 +168,7 @@ class MessageBatchRunner:
                 batch_ids.append(await self._create(chunk[:affordable], sum(costs[:affordable])))
             if affordable < len(chunk):
                 try:
-                    budget.reserve(sum(costs[: affordable + 1]))  # does not fit: raises and stops the run
+                    budget.reserve(costs[affordable])  # does not fit in what is left: raises, stops the run
                 except BudgetExceededError as exc:
                     return batch_ids, exc
         return batch_ids, None
@@ -238,13 +238,12 @@ class MessageBatchRunner:
                 if not_found_is_transient and isinstance(exc, anthropic.NotFoundError):
                     if attempt >= NOT_FOUND_RETRIES:
                         raise
-                    action = Action.RETRY
                 else:
                     action = classify(exc)
-                if action is Action.STOP:
-                    raise self.client.stop(exc) from exc
-                if action is Action.FAIL or attempt >= max(self.config.max_retries, NOT_FOUND_RETRIES):
-                    raise
+                    if action is Action.STOP:
+                        raise self.client.stop(exc) from exc
+                    if action is Action.FAIL or attempt >= self.config.max_retries:
+                        raise
                 delay = retry_after(exc) or backoff(self.config.retry_delay, attempt)
                 log.info("%s; retrying the batch call in %.2f s", describe(exc)[:200], delay)
                 await self.client.sleep(delay)
