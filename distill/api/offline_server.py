@@ -21,6 +21,7 @@ limits, cost, cache, streaming, Message Batches) without a key or network. The s
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import math
@@ -153,7 +154,7 @@ class Prompt:
         user = "".join(_text_of(m.get("content")) for m in body["messages"] if m.get("role") == "user")
         return cls(body, system, user, _tokens(system), _tokens(user), ttl)
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         """What the server bills per prompt (to count requests paid twice)."""
         return hashlib.sha256((self.system + self.user).encode()).hexdigest()

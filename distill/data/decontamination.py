@@ -112,7 +112,7 @@ def _humaneval() -> Iterator[Text]:
 
 
 def _mbpp(data_dir: Path) -> Iterator[Text]:
-    for name, text_field in (("mbpp.jsonl", "text"), ("sanitized-mbpp.json", "prompt")):
+    for name, text_field in zip(BENCHMARK_FILES["mbpp"], ("text", "prompt"), strict=True):
         if not (data_dir / name).is_file():
             continue
         for record in read_records(data_dir / name):
@@ -124,7 +124,7 @@ def _mbpp(data_dir: Path) -> Iterator[Text]:
 
 
 def _apps(data_dir: Path) -> Iterator[Text]:
-    path = data_dir / "apps-sample.jsonl"
+    path = data_dir / BENCHMARK_FILES["apps"][0]
     if not path.is_file():
         return
     for record in read_records(path):
