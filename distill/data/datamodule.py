@@ -251,11 +251,13 @@ class DistillDataModule(L.LightningDataModule):
         """What the loader of ``split`` iterates: examples, with the cached teacher attached, packed."""
         if split not in self._loader_datasets:
             self.setup()
-            dataset: Dataset = self.train_dataset if split == "train" else self.val_dataset
+            examples: Dataset = self.train_dataset if split == "train" else self.val_dataset
+            dataset = examples
             if self.teacher_cache is not None:
                 dataset = self.teacher_cache.attach(dataset, split)
             if self.packing:
-                dataset = PackedDataset(dataset, self.pack_length)
+                lengths = [len(examples[i]["input_ids"]) for i in range(len(examples))]
+                dataset = PackedDataset(dataset, self.pack_length, lengths)
             self._loader_datasets[split] = dataset
         return self._loader_datasets[split]
 

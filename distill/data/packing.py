@@ -56,10 +56,13 @@ class PackedDataset(Dataset):
     label of each example is masked (-100), so that no example is predicted from the one before it.
     """
 
-    def __init__(self, examples: Dataset, capacity: int) -> None:
+    def __init__(self, examples: Dataset, capacity: int, lengths: Sequence[int] | None = None) -> None:
+        """``lengths``: the examples' token counts when known (reading them from ``examples`` would load
+        whatever else an example carries, e.g. its cached teacher rows)."""
         self.examples = examples
         self.capacity = capacity
-        lengths = [len(examples[i]["input_ids"]) for i in range(len(examples))]
+        if lengths is None:
+            lengths = [len(examples[i]["input_ids"]) for i in range(len(examples))]
         self.rows = pack_lengths(lengths, capacity)
 
     def __len__(self) -> int:
