@@ -17,9 +17,9 @@ _EXPORTS = {
     "RateLimiter": "distill.api.rate_limiter",
     "CodeGenerationRequest": "distill.api.types",
     "CodeGenerationResponse": "distill.api.types",
-    "OfflineAnthropicServer": "distill.api.offline_server",
-    "DatasetGenerator": "distill.data.generator",
-    "DatasetQualityController": "distill.data.quality",
+    "OfflineAnthropicServer": "distill.offline.server",
+    "DatasetGenerator": "distill.generation.generator",
+    "DatasetQualityController": "distill.generation.quality",
     # stage 2: distillation
     "KnowledgeDistillationSystem": "distill.training.system",
     "DistillationModule": "distill.training.module",
@@ -28,7 +28,7 @@ _EXPORTS = {
     "AdvancedDistillationLoss": "distill.losses.distillation",
     # stage 3: evaluation
     "ModelComparator": "distill.evaluation.comparator",
-    "Sandbox": "distill.evaluation.sandbox",
+    "Sandbox": "distill.execution.sandbox",
     "pass_at_k": "distill.evaluation.metrics",
     # configuration
     "ClaudeConfig": "distill.config.schemas",

@@ -1,7 +1,7 @@
 """The spec's ``src.dataset_generator`` module path."""
 
 from distill.config.schemas import DatasetConfig
-from distill.data.generator import DatasetGenerator
-from distill.data.quality import DatasetQualityController
+from distill.generation.generator import DatasetGenerator
+from distill.generation.quality import DatasetQualityController
 
 __all__ = ["DatasetConfig", "DatasetGenerator", "DatasetQualityController"]

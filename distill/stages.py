@@ -11,7 +11,7 @@ from distill.config.schemas import ClaudeConfig, DatasetConfig, EvaluationConfig
 
 def generate_stage(api: ClaudeConfig, data: DatasetConfig) -> dict[str, Any]:
     """Generate, check, split and save the dataset; return sizes, rejections and cost."""
-    from distill.data.generator import DatasetGenerator
+    from distill.generation.generator import DatasetGenerator
 
     generator = DatasetGenerator(data, api)
     dataset = asyncio.run(generator.generate_dataset(max_concurrent=api.max_concurrent))

@@ -66,7 +66,7 @@ def python_dataset_config(output_dir: Path, target_size: int, **overrides) -> Da
 @pytest.fixture(scope="session")
 def generated_dataset(tmp_path_factory) -> Path:
     """A small dataset written by the offline server through the real client and generator."""
-    from distill.data.generator import DatasetGenerator
+    from distill.generation.generator import DatasetGenerator
 
     root = tmp_path_factory.mktemp("generated")
     generator = DatasetGenerator(python_dataset_config(root / "data", 90), offline_api(root / "api_cache"))

@@ -8,12 +8,14 @@ import urllib.request
 import pytest
 from conftest import offline_api
 
-from distill.api import ClaudeAPIClient, CodeGenerationRequest
-from distill.api.offline_server import OfflineAnthropicServer
+from distill.api.client import ClaudeAPIClient
 from distill.api.response_cache import ResponseCache
+from distill.api.types import CodeGenerationRequest
 from distill.config.errors import ConfigError
 from distill.config.schemas import ClaudeConfig, OfflineServerConfig
-from distill.data.sample_format import GENERATION_SYSTEM, generation_prompt, parse_sample
+from distill.data.sample_format import parse_sample
+from distill.generation.prompts import GENERATION_SYSTEM, generation_prompt
+from distill.offline.server import OfflineAnthropicServer
 
 
 def _code_responder(system: str, prompt: str) -> str:

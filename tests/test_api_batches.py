@@ -8,10 +8,12 @@ import json
 import pytest
 from conftest import offline_api, python_dataset_config
 
-from distill.api import BudgetExceededError, ClaudeAPIClient, CodeGenerationRequest
-from distill.api.offline_server import OfflineAnthropicServer
+from distill.api.client import ClaudeAPIClient
+from distill.api.errors import BudgetExceededError
 from distill.api.response_cache import ResponseCache
+from distill.api.types import CodeGenerationRequest
 from distill.config.schemas import OfflineServerConfig
+from distill.offline.server import OfflineAnthropicServer
 
 
 def _code_responder(system: str, prompt: str) -> str:
@@ -129,7 +131,7 @@ async def test_the_budget_limits_what_is_submitted_and_stops_after_collecting_it
 
 
 async def test_the_generator_runs_unchanged_in_batch_mode(tmp_path):
-    from distill.data.generator import DatasetGenerator
+    from distill.generation.generator import DatasetGenerator
 
     with OfflineAnthropicServer(OfflineServerConfig(batch_latency_s=0.02)) as server:
         generator = DatasetGenerator(

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from distill.api import RateLimiter
-from distill.api.offline_limits import ServerRateLimits
+from distill.api.rate_limiter import RateLimiter
+from distill.offline.limits import ServerRateLimits
 
 
 class FakeClock:

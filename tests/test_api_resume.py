@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from distill.api.offline_server import OfflineAnthropicServer
 from distill.config.schemas import OfflineServerConfig
+from distill.offline.server import OfflineAnthropicServer
 
 BIN = Path(sys.executable).parent
 TARGET = 120

@@ -7,10 +7,12 @@ import asyncio
 import pytest
 from conftest import offline_api
 
-from distill.api import BudgetExceededError, ClaudeAPIClient, CodeGenerationRequest, FatalAPIError
-from distill.api.offline_server import OfflineAnthropicServer
+from distill.api.client import ClaudeAPIClient
+from distill.api.errors import BudgetExceededError, FatalAPIError
 from distill.api.response_cache import ResponseCache
+from distill.api.types import CodeGenerationRequest
 from distill.config.schemas import OfflineServerConfig
+from distill.offline.server import OfflineAnthropicServer
 
 
 def _code_responder(system: str, prompt: str) -> str:

@@ -17,7 +17,7 @@ from distill.evaluation.benchmarks import load_benchmark
 from distill.evaluation.comparator import ModelComparator
 from distill.evaluation.humaneval import load_humaneval
 from distill.evaluation.mbpp import load_mbpp
-from distill.evaluation.sandbox import Job, Sandbox
+from distill.execution.sandbox import Job, Sandbox
 
 MBPP = SHARED_DATA / "mbpp.jsonl"
 SANITIZED = SHARED_DATA / "sanitized-mbpp.json"

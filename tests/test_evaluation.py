@@ -136,7 +136,7 @@ CUSTOM_ROWS = [
 
 
 def test_the_generated_split_runs_every_language_with_a_toolchain(tmp_path, monkeypatch):
-    from distill.evaluation import languages
+    from distill.execution import languages
 
     real = languages.toolchain
     monkeypatch.setattr(

@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 from conftest import offline_api, python_dataset_config
 
-from distill.api.offline_server import OfflineAnthropicServer, TaskBankResponder
-from distill.data.generator import DatasetGenerator, cell_quotas, largest_remainder, read_jsonl
+from distill.data.jsonl import read_records
 from distill.data.sample_format import GeneratedSample, parse_prompt_fields, parse_sample, render_sample
+from distill.generation.generator import DatasetGenerator, cell_quotas, largest_remainder
+from distill.offline.server import OfflineAnthropicServer, TaskBankResponder
 
 
 def test_largest_remainder_is_exact_and_proportional():
@@ -56,7 +57,7 @@ def test_generated_dataset_matches_the_config(generated_dataset):
     rows = [
         row
         for split in ("train", "validation", "test")
-        for row in read_jsonl(generated_dataset / f"{split}.jsonl")
+        for row in read_records(generated_dataset / f"{split}.jsonl")
     ]
     expected = {k: v for k, v in cell_quotas(python_dataset_config(generated_dataset, 90)).items()}
     assert Counter((r["language"], r["difficulty"], r["style"]) for r in rows) == expected
@@ -114,7 +115,7 @@ def test_quality_control_rejects_each_kind_of_bad_sample_for_its_reason(tmp_path
     assert report["rejected_by_reason"]["format"] == reasons["format"]
     cell = report["by_cell"]["python/easy/clean"]
     assert cell["accepted"] + sum(cell["rejected"].values()) > 0
-    rejected = read_jsonl(tmp_path / "data" / "intermediate" / "rejected.jsonl")
+    rejected = read_records(tmp_path / "data" / "intermediate" / "rejected.jsonl")
     assert all(row["reason"] and "detail" in row for row in rejected)
 
 
@@ -141,13 +142,13 @@ def test_the_saved_six_language_dataset_matches_the_config(tmp_path):
     """Every (language, difficulty, style) cell of the saved splits holds exactly its quota; every sample's
     tests ran in its own language's toolchain where one is installed."""
     from distill.config.schemas import DatasetConfig
-    from distill.evaluation.languages import toolchain
+    from distill.execution.languages import toolchain
 
     config = DatasetConfig(target_size=40, output_dir=str(tmp_path / "data"), seed=3)
     generator = DatasetGenerator(config, offline_api(tmp_path / "cache"))
     dataset = asyncio.run(generator.generate_dataset(max_concurrent=16))
     out = generator.save_dataset(generator.split_dataset(dataset))
-    rows = [row for split in ("train", "validation", "test") for row in read_jsonl(out / f"{split}.jsonl")]
+    rows = [row for split in ("train", "validation", "test") for row in read_records(out / f"{split}.jsonl")]
     assert Counter((r["language"], r["difficulty"], r["style"]) for r in rows) == {
         cell: n for cell, n in cell_quotas(config).items() if n
     }

@@ -1,12 +1,12 @@
-"""Running a solution against its tests in each language, in the sandbox (``distill.evaluation.languages``)."""
+"""Running a solution against its tests in each language, in the sandbox (``distill.execution.languages``)."""
 
 from __future__ import annotations
 
 import pytest
 
-from distill.evaluation import languages
-from distill.evaluation.languages import ToolchainMissing, run_tests, toolchain
-from distill.evaluation.sandbox import Sandbox
+from distill.execution import languages
+from distill.execution.languages import ToolchainMissing, run_tests, toolchain
+from distill.execution.sandbox import Sandbox
 
 # language -> (solution, tests, a wrong solution, a solution that does not build)
 PROGRAMS = {

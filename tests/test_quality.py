@@ -10,14 +10,14 @@ import pytest
 
 from distill.api.types import CodeGenerationResponse
 from distill.config.schemas import DatasetConfig, DecontaminationConfig, SandboxConfig
-from distill.data.dedup import NearDuplicateIndex, near_duplicate_clusters
-from distill.data.leaks import find_secrets, redact_secrets
-from distill.data.quality import DatasetQualityController
 from distill.data.sample_format import GeneratedSample, render_sample
-from distill.data.syntax import check_syntax
-from distill.data.task_bank import FAMILIES
-from distill.evaluation import languages
-from distill.evaluation.sandbox import Sandbox
+from distill.execution import languages
+from distill.execution.sandbox import Sandbox
+from distill.generation.dedup import NearDuplicateIndex, near_duplicate_clusters
+from distill.generation.leaks import find_secrets, redact_secrets
+from distill.generation.quality import DatasetQualityController
+from distill.generation.syntax import check_syntax
+from distill.offline.task_bank import FAMILIES
 
 FAMILY = {family.name: family for family in FAMILIES}
 SECRET = "sk-ant-api03-" + "Xy7" * 12  # the shape of an Anthropic key (not a real one)

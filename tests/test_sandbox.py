@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from distill.config.schemas import SandboxConfig
-from distill.evaluation.sandbox import Job, Sandbox, bubblewrap_works, isolation_mode
+from distill.execution.sandbox import Job, Sandbox, bubblewrap_works, isolation_mode
 
 HOSTILE = Path(__file__).parent / "hostile"
 SECRET = "sk-ant-hostile-secret-0123456789"
@@ -317,7 +317,7 @@ def test_isolation_is_reported():
 
 
 def test_hidden_folders_are_mounted_outside_in_and_exposed_paths_bound_back(host_dir):
-    from distill.evaluation.sandbox import _rebinds
+    from distill.execution.sandbox import _rebinds
 
     outer, inner = host_dir / "home", host_dir / "home" / "user"
     tool = inner / ".toolchains" / "bin"
@@ -333,7 +333,7 @@ def test_the_supervisor_refuses_to_kill_everything_outside_a_pid_namespace(tmp_p
     import json
     import subprocess
 
-    from distill.evaluation.sandbox import INTERPRETER, SAFE_ENV, SUPERVISOR_SOURCE
+    from distill.execution.sandbox import INTERPRETER, SAFE_ENV, SUPERVISOR_SOURCE
 
     settings = {"work_dir": str(tmp_path / "w"), "scratch": [str(tmp_path)], "uid": None, "own_pid_namespace": True,
                 "memory_mb": 0, "max_file_bytes": 1 << 20, "nproc": None, "env": SAFE_ENV,

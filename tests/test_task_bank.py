@@ -3,7 +3,7 @@
 Python programs run in ``python -I`` subprocesses; to stay fast, one subprocess per family runs all of that
 family's programs, each ``exec``-ed in a namespace of its own. The other five languages run in the sandbox
 with their real toolchains: all families of one language are built as one program (compiled once), each
-instance combined with its tests exactly as :func:`distill.evaluation.languages.program` combines a
+instance combined with its tests exactly as :func:`distill.execution.languages.program` combines a
 generated sample, then wrapped in a scope of its own (a JavaScript function, a Java nested class, a C++
 namespace, a Rust module, a Go package) so that instances with clashing names build together; a driver
 runs each in turn and prints ``OUTCOME <index> ok`` or ``OUTCOME <index> <failure>``.
@@ -23,10 +23,10 @@ from collections.abc import Sequence
 
 import pytest
 
-from distill.data.syntax import check_syntax
-from distill.data.task_bank import DIFFICULTIES, FAMILIES, STYLES, TaskBank, TaskFamily, TaskInstance
-from distill.evaluation.languages import GXX, RUSTC, Program, java_program, program, run_programs, toolchain
-from distill.evaluation.sandbox import Sandbox
+from distill.execution.languages import GXX, RUSTC, Program, java_program, program, run_programs, toolchain
+from distill.execution.sandbox import Sandbox
+from distill.generation.syntax import check_syntax
+from distill.offline.task_bank import DIFFICULTIES, FAMILIES, STYLES, TaskBank, TaskFamily, TaskInstance
 
 SEEDS = range(10)
 TIMEOUT_S = 10

@@ -21,7 +21,7 @@ from conftest import tiny_student_config
 
 from distill.config.schemas import LossConfig, TeacherConfig, TinyLlamaSpec, TokenizerSpec
 from distill.data.datamodule import load_split
-from distill.data.generator import write_jsonl
+from distill.data.jsonl import write_records
 from distill.losses.sources import TOPK_IDS_KEY, TOPK_LOGPROBS_KEY
 from distill.models.tiny import build_tiny_llama, save_model_dir
 from distill.training.system import KnowledgeDistillationSystem
@@ -119,7 +119,7 @@ def test_a_cache_from_other_data_tokenizer_or_length_is_refused(generated_datase
         rows = load_split(generated_dataset, split)
         if split == "train":
             rows[5] = {**rows[5], "solution": rows[5]["solution"] + "\n# edited"}
-        write_jsonl(edited / f"{split}.jsonl", rows)
+        write_records(edited / f"{split}.jsonl", rows)
     other_data = _system(edited, tmp_path / "data", models, top_k=4, cache_dir=cache)
     with pytest.raises(ValueError, match="the training rows differ"):
         other_data.prepare_teacher()

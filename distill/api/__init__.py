@@ -1,14 +1,2 @@
-"""Stage 1 transport: the Claude client, its rate limiter and cache, and the offline server."""
-
-from distill.api.client import BudgetExceededError, ClaudeAPIClient, FatalAPIError
-from distill.api.rate_limiter import RateLimiter
-from distill.api.types import CodeGenerationRequest, CodeGenerationResponse
-
-__all__ = [
-    "BudgetExceededError",
-    "ClaudeAPIClient",
-    "CodeGenerationRequest",
-    "CodeGenerationResponse",
-    "FatalAPIError",
-    "RateLimiter",
-]
+"""Stage 1 transport: the Claude client (``client``), its rate limiter, cost, durable cache and
+Message Batches. Import the module you need; this package imports nothing on its own."""

@@ -147,7 +147,7 @@ class ClaudeAPIClient:
         if url or self.config.backend != "offline":
             return url
         if self._server is None:
-            from distill.api.offline_server import OfflineAnthropicServer
+            from distill.offline.server import OfflineAnthropicServer
 
             self._server = OfflineAnthropicServer(self.config.offline)
             self._server.start()

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
-from distill.data.generator import read_jsonl
+from distill.data.jsonl import read_records
 from distill.data.packing import (
     IGNORE_INDEX,
     PADDING_SEGMENT,
@@ -50,7 +50,7 @@ def load_split(dataset_path: str | Path, split: str) -> list[dict[str, Any]]:
         return load_from_disk(str(hf_dir)).to_list()
     jsonl = path / f"{split}.jsonl"
     if jsonl.is_file():
-        return read_jsonl(jsonl)
+        return read_records(jsonl)
     raise FileNotFoundError(
         f"no {split!r} split in {path} (looked for {hf_dir} and {jsonl}): generate data first with "
         "distill-generate, or run distill-pipeline"

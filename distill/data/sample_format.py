@@ -1,6 +1,6 @@
 """The strict answer format of one training sample, and the fields of a generation prompt.
 
-The prompt (``distill/data/prompts.py``, templates in ``conf/prompts/generation.yaml``) asks for a
+The prompt (``distill.generation.prompts``, templates in ``conf/prompts/generation.yaml``) asks for a
 problem statement, a reference solution and tests between XML tags, each code part in one fenced block
 tagged with the requested language. :func:`parse_sample` accepts exactly that and nothing else (a
 block may also carry the language's usual short tag, ``js`` for javascript, ``c++`` for cpp, ...); the
@@ -11,10 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-from distill.config.schemas import PromptConfig
-from distill.data.prompts import PromptBuilder
 
 PROMPT_FIELDS = ("Language", "Difficulty", "Style", "Topic", "Variation")
 FENCE_ALIASES = {
@@ -36,20 +32,6 @@ class GeneratedSample:
     problem: str
     solution: str
     tests: str
-
-
-@lru_cache(maxsize=1)
-def _default_prompts() -> PromptBuilder:
-    return PromptBuilder(PromptConfig())
-
-
-def generation_prompt(language: str, difficulty: str, style: str, topic: str, variation: int) -> str:
-    """The user prompt of one request, from the default templates (``conf/prompts/generation.yaml``);
-    the generator renders the configured ``data.prompts`` instead."""
-    return _default_prompts().user(language, difficulty, style, topic, variation)
-
-
-GENERATION_SYSTEM = _default_prompts().system  # the default system prompt
 
 
 def parse_prompt_fields(prompt: str) -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Stage 3: benchmarks (a registry), generation with each model, scoring in the sandbox, the report."""

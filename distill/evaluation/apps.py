@@ -19,11 +19,11 @@ import json
 from pathlib import Path
 
 from distill.config.schemas import APPSConfig
+from distill.data.jsonl import read_records, require
 from distill.evaluation import apps_driver
 from distill.evaluation.apps_checker import call_matches, stdout_matches
 from distill.evaluation.benchmarks import AppsTests, Problem
-from distill.evaluation.datafiles import read_records, require
-from distill.evaluation.sandbox import ExecutionResult, Job
+from distill.execution.sandbox import ExecutionResult, Job
 
 DRIVER_SOURCE = Path(apps_driver.__file__).read_text(encoding="utf-8")
 STOPS = ("\nQUESTION", "\n---", "\nANSWER")

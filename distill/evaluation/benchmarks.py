@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from distill.config.schemas import EvaluationConfig
-from distill.evaluation.programs import test_program
+from distill.execution.programs import test_program
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from distill.config.schemas import EvaluationConfig
-from distill.data.generator import read_jsonl, write_jsonl
+from distill.data.jsonl import read_records, write_records
 from distill.evaluation.benchmarks import Problem, load_benchmark
 from distill.evaluation.generation import DecodingConfig
 from distill.evaluation.report import write_report
-from distill.evaluation.sandbox import Sandbox
 from distill.evaluation.scoring import score, summarize
+from distill.execution.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class ModelComparator:
         path = Path(samples_path)
         if not path.is_file():
             raise FileNotFoundError(f"{samples_path}: no such samples file")
-        samples = read_jsonl(path)
+        samples = read_records(path)
         if not samples:
             raise ValueError(f"{samples_path}: no samples")
         for number, sample in enumerate(samples, 1):
@@ -66,7 +66,7 @@ class ModelComparator:
                     f"{samples_path}:{number}: a sample needs a string 'task_id' and 'completion'"
                 )
         scored = self.score(benchmark, samples)
-        write_jsonl(path.with_name(path.stem + "_results.jsonl"), scored["results"])
+        write_records(path.with_name(path.stem + "_results.jsonl"), scored["results"])
         return scored
 
     # ------------------------------------------------------------------------------ models
@@ -152,7 +152,7 @@ class ModelComparator:
         """Save the per-sample results, keep rows for the samples table; the summary without them."""
         results = scored.pop("results")
         if self.config.save_predictions:
-            write_jsonl(self.output_dir / "predictions" / _safe(model_name) / f"{benchmark}.jsonl", results)
+            write_records(self.output_dir / "predictions" / _safe(model_name) / f"{benchmark}.jsonl", results)
         self.sample_rows += [
             {"task_id": r["task_id"], "model": model_name, "benchmark": benchmark, "completion": r["completion"],
              "passed": r["passed"], "result": r["result"]}

@@ -2,7 +2,7 @@
 
 The student is prompted with the training template (``### Instruction (language): ... ###
 Response:``), the teacher with the problem statement. Program = solution, then the row's tests, the
-generated data's convention (``distill/evaluation/languages.py`` for every language). Python runs in
+generated data's convention (``distill/execution/languages.py`` for every language). Python runs in
 the batched sandbox; the other languages compile then run in the sandbox through ``languages``, and
 a language whose toolchain is not installed is reported as such, never as a failure of the model.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from distill.data.datamodule import format_prompt
+from distill.data.jsonl import read_records, require
 from distill.evaluation.benchmarks import Problem
-from distill.evaluation.datafiles import read_records, require
 
 STOPS = ("\n### ", "\n```")
 FIELDS = ("language", "problem", "tests")

@@ -7,8 +7,8 @@ changes the scores (bigcode-evaluation-harness #159).
 
 from __future__ import annotations
 
+from distill.data.jsonl import read_records, require
 from distill.evaluation.benchmarks import Problem
-from distill.evaluation.datafiles import read_records, require
 
 STOPS = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\n@", "\n```")
 FIELDS = ("task_id", "prompt", "canonical_solution", "test", "entry_point")

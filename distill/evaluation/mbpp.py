@@ -15,8 +15,8 @@
 from __future__ import annotations
 
 from distill.config.schemas import MBPPConfig
+from distill.data.jsonl import read_records, require
 from distill.evaluation.benchmarks import Problem
-from distill.evaluation.datafiles import read_records, require
 
 SPLIT_TASK_IDS = {
     "prompt": range(1, 11),

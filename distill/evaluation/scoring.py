@@ -2,7 +2,7 @@
 
 Python programs of every benchmark go to the sandbox in one batch (so a slow sample never holds the
 others back); other languages of the generated split compile and run through
-``distill.evaluation.languages``. A sample whose language has no toolchain here is *not evaluated*
+``distill.execution.languages``. A sample whose language has no toolchain here is *not evaluated*
 (``passed`` is None, the reason says what is missing) and is left out of pass@k.
 """
 
@@ -17,10 +17,11 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from distill.config.schemas import EvaluationConfig
-from distill.evaluation import apps, languages
+from distill.evaluation import apps
 from distill.evaluation.benchmarks import Problem
 from distill.evaluation.metrics import apps_scores, mean_pass_at_k
-from distill.evaluation.sandbox import ExecutionResult, Job, Sandbox
+from distill.execution import languages
+from distill.execution.sandbox import ExecutionResult, Job, Sandbox
 
 log = logging.getLogger(__name__)
 

