@@ -1,6 +1,6 @@
 """What requests cost: the usage of a reply, its price, running totals and the budget cap.
 
-Prices come from the dated table in ``conf/pricing/`` (``ClaudeConfig.prices``): input, output,
+Prices come from the dated table in ``conf/api/pricing/`` (``ClaudeConfig.prices``): input, output,
 cache writes (5-minute and 1-hour) and cache reads per million tokens, each x0.5 in a Message Batch.
 The budget reserves a request's worst case (its estimated input and all of ``max_tokens``) before
 it starts and refuses one that could pass ``api.max_cost_usd``, counting what is already in flight.

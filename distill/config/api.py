@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from distill.config.checks import check_choice
+from distill.config.checks import check_choice, key
 from distill.config.errors import ConfigError
 from distill.config.pricing import ModelPrice, load_price_table
 
@@ -39,6 +40,8 @@ OFFLINE_FAULTS = ("401", "403", "404", "429", "500", "529", "slow", "drop", "str
 class OfflineServerConfig:
     """The local Anthropic-compatible server used by ``api=offline`` (beyond the spec)."""
 
+    config_key: ClassVar[str] = "api.offline"
+
     seed: int = 0
     # Probability of each injected fault per request, e.g. {"429": 0.08, "529": 0.05, "500": 0.05}.
     # "slow" answers after slow_s, "drop" closes the connection unanswered, "stream_error" sends an
@@ -58,24 +61,30 @@ class OfflineServerConfig:
 
     def __post_init__(self) -> None:
         for name, probability in self.faults.items():
-            check_choice("api.offline", f"faults.{name}", str(name), OFFLINE_FAULTS)
+            check_choice(self, f"faults.{name}", str(name), OFFLINE_FAULTS)
             if not 0 <= probability <= 1:
-                raise ConfigError(f"api.offline.faults.{name}: {probability} is not a probability in [0, 1]")
+                raise ConfigError(
+                    f"{key(self, f'faults.{name}')}: {probability} is not a probability in [0, 1]"
+                )
         if sum(self.faults.values()) > 1 + 1e-9:
-            raise ConfigError(f"api.offline.faults: the probabilities sum to {sum(self.faults.values())} > 1")
+            raise ConfigError(
+                f"{key(self, 'faults')}: the probabilities sum to {sum(self.faults.values())} > 1"
+            )
         for name in ("retry_after_s", "latency_s", "slow_s", "batch_latency_s", "prompt_cache_ttl_s"):
             if getattr(self, name) < 0:
-                raise ConfigError(f"api.offline.{name}: must be >= 0, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be >= 0, got {getattr(self, name)}")
         for name in ("rate_limit_rpm", "rate_limit_itpm", "rate_limit_otpm"):
             value = getattr(self, name)
             if value is not None and value <= 0:
-                raise ConfigError(f"api.offline.{name}: must be positive or null, got {value}")
+                raise ConfigError(f"{key(self, name)}: must be positive or null, got {value}")
 
 
 @dataclass
 class ClaudeConfig:
     """Client settings. ``temperature`` and ``top_p`` are kept for compatibility and never sent:
     the 2.x SDK and the current API refuse sampling parameters."""
+
+    config_key: ClassVar[str] = "api"
 
     api_key: str | None = None  # else ANTHROPIC_API_KEY, read at the point of use
     model: str = DEFAULT_CLAUDE_MODEL
@@ -114,10 +123,10 @@ class ClaudeConfig:
     prices: dict[str, ModelPrice] = field(default_factory=lambda: load_price_table()[1])
 
     def __post_init__(self) -> None:
-        check_choice("api", "backend", self.backend, ("claude", "offline"))
-        check_choice("api", "mode", self.mode, ("messages", "batch"))
-        check_choice("api", "stream", self.stream, ("auto", "always", "never"))
-        check_choice("api", "prompt_cache_ttl", self.prompt_cache_ttl, ("5m", "1h"))
+        check_choice(self, "backend", self.backend, ("claude", "offline"))
+        check_choice(self, "mode", self.mode, ("messages", "batch"))
+        check_choice(self, "stream", self.stream, ("auto", "always", "never"))
+        check_choice(self, "prompt_cache_ttl", self.prompt_cache_ttl, ("5m", "1h"))
         for name in (
             "max_tokens",
             "rate_limit_rpm",
@@ -126,27 +135,29 @@ class ClaudeConfig:
             "batch_max_requests",
         ):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"api.{name}: must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
         for name in ("rate_limit_itpm", "rate_limit_otpm"):
             value = getattr(self, name)
             if value is not None and value <= 0:
-                raise ConfigError(f"api.{name}: must be positive or null, got {value}")
+                raise ConfigError(f"{key(self, name)}: must be positive or null, got {value}")
         if self.max_retries < 0:
-            raise ConfigError(f"api.max_retries: must be >= 0, got {self.max_retries}")
+            raise ConfigError(f"{key(self, 'max_retries')}: must be >= 0, got {self.max_retries}")
         for name in ("timeout", "retry_delay", "batch_poll_interval_s"):
             if getattr(self, name) < 0:
-                raise ConfigError(f"api.{name}: must be >= 0, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be >= 0, got {getattr(self, name)}")
         if self.max_cost_usd is not None and self.max_cost_usd < 0:
-            raise ConfigError(f"api.max_cost_usd: must be >= 0 or null, got {self.max_cost_usd}")
+            raise ConfigError(f"{key(self, 'max_cost_usd')}: must be >= 0 or null, got {self.max_cost_usd}")
         if self.batch_max_requests > 100_000:
             raise ConfigError(
-                f"api.batch_max_requests: the API takes at most 100,000, got {self.batch_max_requests}"
+                f"{key(self, 'batch_max_requests')}: the API takes at most 100,000, got {self.batch_max_requests}"
             )
         if self.stream == "never" and self.max_tokens > NONSTREAMING_MAX_TOKENS:
             raise ConfigError(
-                f"api.stream: 'never' with api.max_tokens={self.max_tokens}: replies above "
+                f"{key(self, 'stream')}: 'never' with api.max_tokens={self.max_tokens}: replies above "
                 f"{NONSTREAMING_MAX_TOKENS} tokens must be streamed (use auto)"
             )
         for prefix, tokens in self.prompt_cache_min_tokens.items():
             if tokens < 0:
-                raise ConfigError(f"api.prompt_cache_min_tokens.{prefix}: must be >= 0, got {tokens}")
+                raise ConfigError(
+                    f"{key(self, f'prompt_cache_min_tokens.{prefix}')}: must be >= 0, got {tokens}"
+                )

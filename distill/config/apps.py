@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from distill.config.api import ClaudeConfig
 from distill.config.checks import check_choice
@@ -15,6 +16,7 @@ from distill.config.training import LoggerConfig, TeacherConfig, TrainerConfig
 
 @dataclass
 class PathsConfig:
+    config_key: ClassVar[str] = "paths"
     root_dir: str = "."
     log_dir: str = "./outputs"
     output_dir: str = "."

@@ -1,7 +1,7 @@
 """The schema of dataset generation (the spec's DatasetConfig) and of its quality control.
 
-The prompt templates and the topic lists are read from ``conf/prompts/generation.yaml`` and
-``conf/prompts/topics.yaml`` as the schema's defaults (as the price table is), so that the YAML files
+The prompt templates and the topic lists are the config groups ``data/prompts`` and ``data/topics``;
+their default options are also the schema's defaults (as the price table is), so that the YAML files
 are the one place to edit them; a data config or the command line can still override single keys.
 """
 
@@ -10,21 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from string import Template
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
-from distill.config.checks import check_choice, check_distribution
+from distill.config.checks import check_choice, check_distribution, key
 from distill.config.errors import ConfigError
-from distill.config.locations import CONFIG_DIR
+from distill.config.locations import PROMPTS_FILE, TOPICS_FILE
 
 LANGUAGES = ("python", "javascript", "java", "cpp", "go", "rust")
 DIFFICULTIES = ("easy", "medium", "hard")
 STYLES = ("clean", "documented", "optimized")
 SAMPLE_PARTS = ("problem", "solution", "tests")
 DECONTAMINATION_BENCHMARKS = ("humaneval", "mbpp", "apps")
-PROMPTS_FILE = CONFIG_DIR / "prompts" / "generation.yaml"
-TOPICS_FILE = CONFIG_DIR / "prompts" / "topics.yaml"
 # What a user prompt may use; the first three it must use (they pick the task).
 PROMPT_PLACEHOLDERS = (
     "language", "difficulty", "style", "topic", "variation", "language_name",
@@ -46,6 +44,8 @@ def _prompt_default(key: str) -> Any:
 class PromptConfig:
     """The generation request: system prompt, user template and the pieces it is filled with."""
 
+    config_key: ClassVar[str] = "data.prompts"
+
     system: str = field(default_factory=lambda: _prompt_default("system"))
     user: str = field(default_factory=lambda: _prompt_default("user"))
     difficulty_guidance: dict[str, str] = field(
@@ -62,6 +62,8 @@ class PromptConfig:
 class QualityConfig:
     """Quality control of generated samples (beyond the spec)."""
 
+    config_key: ClassVar[str] = "data.quality"
+
     # characters per part: [min, max]
     length_bounds: dict[str, list[int]] = field(
         default_factory=lambda: {"problem": [20, 4000], "solution": [10, 8000], "tests": [10, 8000]}
@@ -75,29 +77,33 @@ class QualityConfig:
 
     def __post_init__(self) -> None:
         for part, bounds in self.length_bounds.items():
-            check_choice("data.quality", "length_bounds", part, SAMPLE_PARTS)
+            check_choice(self, "length_bounds", part, SAMPLE_PARTS)
             if len(bounds) != 2 or not 0 <= bounds[0] <= bounds[1]:
                 raise ConfigError(
-                    f"data.quality.length_bounds.{part}: must be [min, max] with 0 <= min <= max"
+                    f"{key(self, f'length_bounds.{part}')}: must be [min, max] with 0 <= min <= max"
                 )
         if not 0 < self.near_duplicate_threshold <= 1:
             raise ConfigError(
-                f"data.quality.near_duplicate_threshold: must be in (0, 1], got {self.near_duplicate_threshold}"
+                f"{key(self, 'near_duplicate_threshold')}: must be in (0, 1], got {self.near_duplicate_threshold}"
             )
         if not self.near_duplicate_fields:
-            raise ConfigError("data.quality.near_duplicate_fields: at least one of problem, solution, tests")
+            raise ConfigError(
+                f"{key(self, 'near_duplicate_fields')}: at least one of problem, solution, tests"
+            )
         for part in self.near_duplicate_fields:
-            check_choice("data.quality", "near_duplicate_fields", part, SAMPLE_PARTS)
+            check_choice(self, "near_duplicate_fields", part, SAMPLE_PARTS)
         for name in ("shingle_words", "minhash_permutations", "max_workers"):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"data.quality.{name}: must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
         if self.test_timeout_s <= 0:
-            raise ConfigError(f"data.quality.test_timeout_s: must be positive, got {self.test_timeout_s}")
+            raise ConfigError(f"{key(self, 'test_timeout_s')}: must be positive, got {self.test_timeout_s}")
 
 
 @dataclass
 class DecontaminationConfig:
     """Rejection of samples that overlap the evaluation benchmarks (beyond the spec)."""
+
+    config_key: ClassVar[str] = "data.decontamination"
 
     enabled: bool = True
     benchmarks: list[str] = field(default_factory=lambda: list(DECONTAMINATION_BENCHMARKS))
@@ -109,14 +115,15 @@ class DecontaminationConfig:
 
     def __post_init__(self) -> None:
         for name in self.benchmarks:
-            check_choice("data.decontamination", "benchmarks", name, DECONTAMINATION_BENCHMARKS)
+            check_choice(self, "benchmarks", name, DECONTAMINATION_BENCHMARKS)
         for name in ("ngram", "min_string_tokens"):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"data.decontamination.{name}: must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
 
 
 @dataclass
 class DatasetConfig:
+    config_key: ClassVar[str] = "data"
     target_size: int = 25000
     languages: list[str] = field(default_factory=lambda: list(LANGUAGES))
     language_distribution: dict[str, int] = field(
@@ -151,32 +158,36 @@ class DatasetConfig:
 
     def __post_init__(self) -> None:
         if self.target_size <= 0:
-            raise ConfigError(f"data.target_size: must be positive, got {self.target_size}")
+            raise ConfigError(f"{key(self, 'target_size')}: must be positive, got {self.target_size}")
         if not self.languages:
-            raise ConfigError("data.languages: at least one language is required")
+            raise ConfigError(f"{key(self, 'languages')}: at least one language is required")
         for lang in self.languages:
-            check_choice("data", "languages", lang, LANGUAGES)
+            check_choice(self, "languages", lang, LANGUAGES)
             if self.language_distribution.get(lang, 0) <= 0:
                 raise ConfigError(
-                    f"data.language_distribution.{lang}: a listed language needs a positive weight"
+                    f"{key(self, f'language_distribution.{lang}')}: a listed language needs a positive weight"
                 )
         # Weights of languages not listed in `languages` are ignored (YAML options merge onto the defaults).
-        check_distribution("data", "language_distribution", self.language_distribution, LANGUAGES)
-        check_distribution("data", "difficulty_distribution", self.difficulty_distribution, DIFFICULTIES)
-        check_distribution("data", "style_distribution", self.style_distribution, STYLES)
+        check_distribution(self, "language_distribution", self.language_distribution, LANGUAGES)
+        check_distribution(self, "difficulty_distribution", self.difficulty_distribution, DIFFICULTIES)
+        check_distribution(self, "style_distribution", self.style_distribution, STYLES)
         splits = (self.train_split, self.val_split, self.test_split)
         if any(s < 0 for s in splits) or abs(sum(splits) - 1.0) > 1e-6:
             raise ConfigError(
-                f"data.train_split/val_split/test_split: must be >= 0 and sum to 1, got {splits}"
+                f"{key(self, 'train_split/val_split/test_split')}: must be >= 0 and sum to 1, got {splits}"
             )
         if self.max_rounds <= 0:
-            raise ConfigError(f"data.max_rounds: must be positive, got {self.max_rounds}")
+            raise ConfigError(f"{key(self, 'max_rounds')}: must be positive, got {self.max_rounds}")
         if self.max_topup_cost_usd is not None and self.max_topup_cost_usd < 0:
-            raise ConfigError(f"data.max_topup_cost_usd: must be >= 0 or null, got {self.max_topup_cost_usd}")
+            raise ConfigError(
+                f"{key(self, 'max_topup_cost_usd')}: must be >= 0 or null, got {self.max_topup_cost_usd}"
+            )
         for lang in self.languages:
             topics = self.topics.get(lang)
             if not topics or not all(isinstance(t, str) and t.strip() for t in topics):
-                raise ConfigError(f"data.topics.{lang}: a listed language needs a list of non-empty topics")
+                raise ConfigError(
+                    f"{key(self, f'topics.{lang}')}: a listed language needs a list of non-empty topics"
+                )
         self._check_prompts()
 
     def _check_prompts(self) -> None:
@@ -187,22 +198,22 @@ class DatasetConfig:
             ("difficulty_guidance", prompts.difficulty_guidance, self.weights("difficulty")),
             ("style_guidance", prompts.style_guidance, self.weights("style")),
         ):
-            for key in keys:
-                if not str(table.get(key, "")).strip():
+            for entry in keys:
+                if not str(table.get(entry, "")).strip():
                     raise ConfigError(
-                        f"data.prompts.{name}.{key}: missing (every {name} entry in use needs text)"
+                        f"{key(self, f'prompts.{name}.{entry}')}: missing (every {name} entry in use needs text)"
                     )
         for name, allowed in (("system", ()), ("user", PROMPT_PLACEHOLDERS)):
             text = getattr(prompts, name)
             if not text.strip():
-                raise ConfigError(f"data.prompts.{name}: must not be empty")
+                raise ConfigError(f"{key(self, f'prompts.{name}')}: must not be empty")
             try:
                 Template(text).substitute({key: "" for key in allowed})
             except (KeyError, ValueError) as exc:
                 known = f"${', $'.join(allowed)}" if allowed else "none"
                 raise ConfigError(
-                    f"data.prompts.{name}: bad placeholder {exc} (known: {known}; write $$ for a dollar sign)"
+                    f"{key(self, f'prompts.{name}')}: bad placeholder {exc} (known: {known}; write $$ for a dollar sign)"
                 ) from exc
         for required in ("language", "difficulty", "style"):
             if f"${required}" not in prompts.user and f"${{{required}}}" not in prompts.user:
-                raise ConfigError(f"data.prompts.user: must contain ${required}")
+                raise ConfigError(f"{key(self, 'prompts.user')}: must contain ${required}")

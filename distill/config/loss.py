@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from distill.config.checks import check_choice
+from distill.config.checks import check_choice, key
 from distill.config.errors import ConfigError
 
 # The allowed names; distill.losses imports them from here (the schemas do not import torch).
@@ -29,6 +30,7 @@ def is_reverse_kl(divergence: str, beta: float) -> bool:
 
 @dataclass
 class LossConfig:
+    config_key: ClassVar[str] = "loss"
     temperature: float = 4.0
     distillation_weight: float = 0.7
     task_weight: float = 0.3
@@ -66,7 +68,7 @@ class LossConfig:
 
     def __post_init__(self) -> None:
         if not self.temperature > 0:
-            raise ConfigError(f"loss.temperature: must be positive, got {self.temperature}")
+            raise ConfigError(f"{key(self, 'temperature')}: must be positive, got {self.temperature}")
         for name in (
             "distillation_weight",
             "task_weight",
@@ -75,28 +77,30 @@ class LossConfig:
             "progressive_start_weight",
         ):
             if not getattr(self, name) >= 0:
-                raise ConfigError(f"loss.{name}: must be >= 0, got {getattr(self, name)}")
-        check_choice("loss", "divergence", self.divergence, DIVERGENCES)
-        check_choice("loss", "progressive_schedule", self.progressive_schedule, SCHEDULES)
-        check_choice("loss", "topk_missing_mass", self.topk_missing_mass, TOPK_MISSING_MASS)
-        check_choice("loss", "attention_loss", self.attention_loss, ATTENTION_LOSSES)
-        check_choice("loss", "attention_heads", self.attention_heads, ATTENTION_HEADS)
-        check_choice("loss", "feature_loss", self.feature_loss, FEATURE_LOSSES)
+                raise ConfigError(f"{key(self, name)}: must be >= 0, got {getattr(self, name)}")
+        check_choice(self, "divergence", self.divergence, DIVERGENCES)
+        check_choice(self, "progressive_schedule", self.progressive_schedule, SCHEDULES)
+        check_choice(self, "topk_missing_mass", self.topk_missing_mass, TOPK_MISSING_MASS)
+        check_choice(self, "attention_loss", self.attention_loss, ATTENTION_LOSSES)
+        check_choice(self, "attention_heads", self.attention_heads, ATTENTION_HEADS)
+        check_choice(self, "feature_loss", self.feature_loss, FEATURE_LOSSES)
         if not 0.0 <= self.beta <= 1.0:
-            raise ConfigError(f"loss.beta: must be in [0, 1], got {self.beta}")
+            raise ConfigError(f"{key(self, 'beta')}: must be in [0, 1], got {self.beta}")
         if not 0.0 <= self.alpha < 1.0:
-            raise ConfigError(f"loss.alpha: must be in [0, 1) (1 makes the divergence 0), got {self.alpha}")
+            raise ConfigError(
+                f"{key(self, 'alpha')}: must be in [0, 1) (1 makes the divergence 0), got {self.alpha}"
+            )
         start_temperature = self.progressive_start_temperature
         if start_temperature is not None and not start_temperature > 0:
             raise ConfigError(
-                f"loss.progressive_start_temperature: must be positive, got {start_temperature}"
+                f"{key(self, 'progressive_start_temperature')}: must be positive, got {start_temperature}"
             )
         for name in ("progressive_step_count", "chunk_size"):
             if getattr(self, name) < 1:
-                raise ConfigError(f"loss.{name}: must be >= 1, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be >= 1, got {getattr(self, name)}")
         if self.teacher_top_k < 0:
             raise ConfigError(
-                f"loss.teacher_top_k: must be >= 0 (0 = the whole distribution), got {self.teacher_top_k}"
+                f"{key(self, 'teacher_top_k')}: must be >= 0 (0 = the whole distribution), got {self.teacher_top_k}"
             )
         if (
             self.teacher_top_k
@@ -107,4 +111,4 @@ class LossConfig:
         for name in ("attention_layer_map", "feature_layer_map"):
             for s, t in getattr(self, name).items():
                 if int(s) < 0 or int(t) < 0:
-                    raise ConfigError(f"loss.{name}: layer numbers must be >= 0, got {s}->{t}")
+                    raise ConfigError(f"{key(self, name)}: layer numbers must be >= 0, got {s}->{t}")

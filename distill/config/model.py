@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from distill.config.checks import check_choice
+from distill.config.checks import check_choice, key
 from distill.config.errors import ConfigError
 
 
 @dataclass
 class TinyLlamaSpec:
     """A small Llama built from a config (random weights) for CPU runs and tests (beyond the spec)."""
+
+    config_key: ClassVar[str] = "distillation.student_build"
 
     hidden_size: int = 64
     intermediate_size: int = 176
@@ -27,12 +30,15 @@ class TinyLlamaSpec:
 class TokenizerSpec:
     """A byte-level BPE tokenizer trained locally with ``tokenizers`` (beyond the spec)."""
 
+    config_key: ClassVar[str] = "distillation.tokenizer_build"
+
     vocab_size: int = 2048
     min_frequency: int = 2
 
 
 @dataclass
 class DistillationConfig:
+    config_key: ClassVar[str] = "distillation"
     # Model configuration
     student_model_name: str = "codellama/CodeLlama-7b-hf"
     max_length: int = 2048
@@ -96,31 +102,29 @@ class DistillationConfig:
     def __post_init__(self) -> None:
         for name in ("max_length", "num_epochs", "batch_size", "gradient_accumulation_steps", "lora_r"):
             if getattr(self, name) <= 0:
-                raise ConfigError(f"distillation.{name}: must be positive, got {getattr(self, name)}")
+                raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
         if not 0.0 <= self.warmup_ratio < 1.0:
-            raise ConfigError(f"distillation.warmup_ratio: must be in [0, 1), got {self.warmup_ratio}")
+            raise ConfigError(f"{key(self, 'warmup_ratio')}: must be in [0, 1), got {self.warmup_ratio}")
         if self.temperature <= 0:
-            raise ConfigError(f"distillation.temperature: must be positive, got {self.temperature}")
+            raise ConfigError(f"{key(self, 'temperature')}: must be positive, got {self.temperature}")
+        check_choice(self, "torch_dtype", self.torch_dtype, ("auto", "float32", "bfloat16", "float16"))
         check_choice(
-            "distillation", "torch_dtype", self.torch_dtype, ("auto", "float32", "bfloat16", "float16")
-        )
-        check_choice(
-            "distillation",
+            self,
             "attn_implementation",
             self.attn_implementation,
             ("eager", "sdpa", "flash_attention_2"),
         )
-        check_choice("distillation", "bnb_4bit_quant_type", self.bnb_4bit_quant_type, ("nf4", "fp4"))
+        check_choice(self, "bnb_4bit_quant_type", self.bnb_4bit_quant_type, ("nf4", "fp4"))
         check_choice(
-            "distillation",
+            self,
             "bnb_4bit_compute_dtype",
             self.bnb_4bit_compute_dtype,
             ("float32", "bfloat16", "float16"),
         )
         if self.pack_length is not None and self.pack_length < self.max_length:
             raise ConfigError(
-                f"distillation.pack_length: must be >= max_length ({self.max_length}) so that every example "
+                f"{key(self, 'pack_length')}: must be >= max_length ({self.max_length}) so that every example "
                 f"fits a row, got {self.pack_length}"
             )
-        check_choice("distillation", "on_nonfinite_loss", self.on_nonfinite_loss, ("error", "skip"))
-        check_choice("distillation", "progressive_by", self.progressive_by, ("step", "epoch"))
+        check_choice(self, "on_nonfinite_loss", self.on_nonfinite_loss, ("error", "skip"))
+        check_choice(self, "progressive_by", self.progressive_by, ("step", "epoch"))

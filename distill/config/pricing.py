@@ -1,4 +1,4 @@
-"""The per-model price table. Its values live in ``conf/pricing/anthropic.yaml``."""
+"""The per-model price table: the config group ``api/pricing`` (default option ``anthropic``)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def _read_table(path: str) -> tuple[str, tuple[tuple[str, tuple[float, ...]], ..
                 for k in ("input", "output", "cache_write_5m", "cache_write_1h", "cache_read")
             ),
         )
-        for name, prices in raw["models"].items()
+        for name, prices in raw["prices"].items()
     )
-    return str(raw["as_of"]), rows
+    return str(raw["prices_as_of"]), rows
 
 
 def load_price_table(path: Path = PRICE_TABLE) -> tuple[str, dict[str, ModelPrice]]:

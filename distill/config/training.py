@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from distill.config.checks import check_choice
+from distill.config.checks import check_choice, key
 from distill.config.errors import ConfigError
 from distill.config.model import TinyLlamaSpec
 
@@ -13,6 +13,8 @@ from distill.config.model import TinyLlamaSpec
 @dataclass
 class TeacherPretrainConfig:
     """How a locally built teacher is trained on the dataset before it teaches (beyond the spec)."""
+
+    config_key: ClassVar[str] = "teacher.build"
 
     max_steps: int = 200
     # The teacher's own seed, not the job's: a sweep over seeds trains one teacher and reuses it.
@@ -31,6 +33,8 @@ class TeacherConfig:
     """The optional white-box teacher (beyond the spec): none, a local/Hub model (hf), a tiny Llama built
     and trained on the dataset first (tiny), or the top-k log-probabilities a teacher wrote to disk once
     with ``distill-cache-teacher`` (topk_cache: no teacher in memory while training)."""
+
+    config_key: ClassVar[str] = "teacher"
 
     kind: str = "none"  # none | hf | tiny | topk_cache
     # hf: the teacher; topk_cache: the teacher distill-cache-teacher runs (training reads the cache only)
@@ -51,28 +55,30 @@ class TeacherConfig:
     cache_batch_size: int = 8
 
     def __post_init__(self) -> None:
-        check_choice("teacher", "kind", self.kind, TEACHER_KINDS)
-        check_choice("teacher", "torch_dtype", self.torch_dtype, ("auto", "float32", "bfloat16", "float16"))
-        check_choice("teacher", "logprob_dtype", self.logprob_dtype, LOGPROB_DTYPES)
+        check_choice(self, "kind", self.kind, TEACHER_KINDS)
+        check_choice(self, "torch_dtype", self.torch_dtype, ("auto", "float32", "bfloat16", "float16"))
+        check_choice(self, "logprob_dtype", self.logprob_dtype, LOGPROB_DTYPES)
         if self.kind == "hf" and not self.model_name_or_path:
-            raise ConfigError("teacher.model_name_or_path: required when teacher.kind is 'hf'")
+            raise ConfigError(f"{key(self, 'model_name_or_path')}: required when teacher.kind is 'hf'")
         if self.kind == "tiny" and self.build is None:
-            raise ConfigError("teacher.build: required when teacher.kind is 'tiny'")
+            raise ConfigError(f"{key(self, 'build')}: required when teacher.kind is 'tiny'")
         if self.kind == "topk_cache" and not self.cache_dir:
-            raise ConfigError("teacher.cache_dir: required when teacher.kind is 'topk_cache'")
+            raise ConfigError(f"{key(self, 'cache_dir')}: required when teacher.kind is 'topk_cache'")
         if self.top_k < 1:
-            raise ConfigError(f"teacher.top_k: must be >= 1, got {self.top_k}")
+            raise ConfigError(f"{key(self, 'top_k')}: must be >= 1, got {self.top_k}")
         if self.capture_temperature is not None and not self.capture_temperature > 0:
             raise ConfigError(
-                f"teacher.capture_temperature: must be positive, got {self.capture_temperature}"
+                f"{key(self, 'capture_temperature')}: must be positive, got {self.capture_temperature}"
             )
         if self.cache_batch_size < 1:
-            raise ConfigError(f"teacher.cache_batch_size: must be >= 1, got {self.cache_batch_size}")
+            raise ConfigError(f"{key(self, 'cache_batch_size')}: must be >= 1, got {self.cache_batch_size}")
 
 
 @dataclass
 class TrainerConfig:
     """Arguments of ``lightning.Trainer`` that the framework exposes (beyond the spec)."""
+
+    config_key: ClassVar[str] = "trainer"
 
     accelerator: str = "cpu"
     devices: Any = 1
@@ -97,10 +103,10 @@ class TrainerConfig:
 
     def __post_init__(self) -> None:
         if self.num_nodes < 1:
-            raise ConfigError(f"trainer.num_nodes: must be >= 1, got {self.num_nodes}")
+            raise ConfigError(f"{key(self, 'num_nodes')}: must be >= 1, got {self.num_nodes}")
         if self.checkpoint_every_n_steps < 0:
             raise ConfigError(
-                f"trainer.checkpoint_every_n_steps: must be >= 0, got {self.checkpoint_every_n_steps}"
+                f"{key(self, 'checkpoint_every_n_steps')}: must be >= 0, got {self.checkpoint_every_n_steps}"
             )
 
 
@@ -108,6 +114,8 @@ class TrainerConfig:
 class LoggerConfig:
     """Experiment logging (beyond the spec). ``mode=auto`` logs online when a W&B key is
     configured and offline otherwise."""
+
+    config_key: ClassVar[str] = "logger"
 
     kind: str = "wandb"  # wandb | csv | none
     project: str = "distill"
@@ -117,5 +125,5 @@ class LoggerConfig:
     tags: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        check_choice("logger", "kind", self.kind, ("wandb", "csv", "none"))
-        check_choice("logger", "mode", self.mode, ("auto", "online", "offline", "disabled"))
+        check_choice(self, "kind", self.kind, ("wandb", "csv", "none"))
+        check_choice(self, "mode", self.mode, ("auto", "online", "offline", "disabled"))

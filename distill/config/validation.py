@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
+from distill.config.checks import node_path
 from distill.config.errors import ConfigError
 
 
@@ -24,6 +25,23 @@ def _reject_unknown_keys(node: Any, path: str) -> None:
         _reject_unknown_keys(node._get_node(key), full)
 
 
+def _build(node: Any, path: str) -> Any:
+    """The node as plain Python, schema nodes as their dataclass, children first, each dataclass
+    constructed inside :func:`~distill.config.checks.node_path` so its checks name ``path``."""
+    if isinstance(node, ListConfig):
+        return [_build(node[i], f"{path}[{i}]") for i in range(len(node))]
+    if not isinstance(node, DictConfig):
+        return node
+    if node._is_none():
+        return None
+    values = {str(k): _build(node[k], f"{path}.{k}" if path else str(k)) for k in node}
+    schema = OmegaConf.get_type(node)
+    if not dataclasses.is_dataclass(schema):
+        return values
+    with node_path(path):
+        return schema(**values)
+
+
 def to_app_config(cfg: DictConfig) -> Any:
     """Resolve and instantiate the schema dataclasses, running every cross-field check.
 
@@ -31,7 +49,7 @@ def to_app_config(cfg: DictConfig) -> Any:
     """
     try:
         _reject_unknown_keys(cfg, "")
-        return OmegaConf.to_object(cfg)
+        return _build(cfg, "")
     except ConfigError:
         raise
     except OmegaConfBaseException as exc:

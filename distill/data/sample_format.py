@@ -1,6 +1,6 @@
 """The strict answer format of one training sample, and the fields of a generation prompt.
 
-The prompt (``distill.generation.prompts``, templates in ``conf/prompts/generation.yaml``) asks for a
+The prompt (``distill.generation.prompts``, templates in ``conf/data/prompts/generation.yaml``) asks for a
 problem statement, a reference solution and tests between XML tags, each code part in one fenced block
 tagged with the requested language. :func:`parse_sample` accepts exactly that and nothing else (a
 block may also carry the language's usual short tag, ``js`` for javascript, ``c++`` for cpp, ...); the

@@ -1,5 +1,5 @@
 """The generation request of one sample, rendered from the editable templates of ``data.prompts``
-(``conf/prompts/generation.yaml``; placeholders are listed there)."""
+(``conf/data/prompts/generation.yaml``; placeholders are listed there)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _default_prompts() -> PromptBuilder:
 
 
 def generation_prompt(language: str, difficulty: str, style: str, topic: str, variation: int) -> str:
-    """The user prompt of one request, from the default templates (``conf/prompts/generation.yaml``);
+    """The user prompt of one request, from the default templates (``conf/data/prompts/generation.yaml``);
     the generator renders the configured ``data.prompts`` instead."""
     return _default_prompts().user(language, difficulty, style, topic, variation)
 
