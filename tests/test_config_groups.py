@@ -82,3 +82,17 @@ def test_a_nested_schema_names_the_key_the_user_wrote(override, key):
 def test_a_schema_built_in_python_reports_under_its_usual_key():
     with pytest.raises(ConfigError, match=r"^api\.max_tokens: must be positive"):
         ClaudeConfig(max_tokens=0)
+
+
+def test_generation_qc_runs_under_the_configured_sandbox():
+    from distill.generation.quality import DatasetQualityController
+
+    app = _app("pipeline", ["data.sandbox.memory_mb=512", "data.sandbox.isolation=none"])
+    assert app.eval.sandbox.memory_mb == 1024  # evaluation keeps its own limits
+    controller = DatasetQualityController(app.data)
+    assert controller.sandbox.config.memory_mb == 512 and controller.sandbox.config.isolation == "none"
+
+
+def test_the_qc_sandbox_of_a_generate_run_names_data_sandbox():
+    with pytest.raises(ConfigError, match=r"^data\.sandbox\.tmp_size_mb:"):
+        _app("generate", ["data.sandbox.tmp_size_mb=0"])

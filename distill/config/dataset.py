@@ -17,6 +17,7 @@ import yaml
 from distill.config.checks import check_choice, check_distribution, key
 from distill.config.errors import ConfigError
 from distill.config.locations import PROMPTS_FILE, TOPICS_FILE
+from distill.config.sandbox import SandboxConfig
 
 LANGUAGES = ("python", "javascript", "java", "cpp", "go", "rust")
 DIFFICULTIES = ("easy", "medium", "hard")
@@ -148,6 +149,8 @@ class DatasetConfig:
     prompts: PromptConfig = field(default_factory=PromptConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
     decontamination: DecontaminationConfig = field(default_factory=DecontaminationConfig)
+    # where QC runs the samples' tests (evaluation has its own, eval.sandbox; both default to these limits)
+    sandbox: SandboxConfig = field(default_factory=SandboxConfig)
 
     def weights(self, axis: str) -> dict[str, int]:
         """The effective weights of one axis: ``language`` (listed languages only), ``difficulty``, ``style``."""

@@ -26,7 +26,7 @@ from typing import Any
 from datasketch import MinHash
 
 from distill.api.types import CodeGenerationResponse
-from distill.config.schemas import DatasetConfig, SandboxConfig
+from distill.config.schemas import DatasetConfig
 from distill.data.sample_format import GeneratedSample, SampleFormatError, parse_sample
 from distill.execution.languages import program, run_programs, toolchain
 from distill.execution.sandbox import Sandbox
@@ -72,7 +72,7 @@ class DatasetQualityController:
         self.config = config
         self._unnamed = itertools.count()  # keys of samples reviewed without one, unique per controller
         self.quality = config.quality
-        self.sandbox = sandbox or Sandbox(SandboxConfig(), timeout_s=config.quality.test_timeout_s)
+        self.sandbox = sandbox or Sandbox(config.sandbox, timeout_s=config.quality.test_timeout_s)
         self.max_workers = max_workers or config.quality.max_workers
         self.decontaminator = Decontaminator(config.decontamination)
         self.near_duplicates = dedup.NearDuplicateIndex(
