@@ -28,6 +28,7 @@ def generate_stage(api: ClaudeConfig, data: DatasetConfig) -> dict[str, Any]:
 
 def train_stage(app: TrainAppConfig, logger: Any) -> dict[str, Any]:
     """Distil the student; ``app`` is any config with the training nodes (train or pipeline)."""
+    from distill.training.callbacks import build_callbacks
     from distill.training.system import KnowledgeDistillationSystem
 
     system = KnowledgeDistillationSystem(
@@ -39,6 +40,7 @@ def train_stage(app: TrainAppConfig, logger: Any) -> dict[str, Any]:
         seed=app.seed,
         cache_dir=app.paths.cache_dir,
         ckpt_path=app.ckpt_path,
+        callbacks=build_callbacks(app.callbacks, has_logger=bool(logger)),
     )
     return system.run_full_training()
 

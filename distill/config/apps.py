@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from distill.config.api import ClaudeConfig
 from distill.config.checks import check_choice
@@ -50,6 +50,8 @@ class TrainAppConfig(AppConfig):
     trainer: TrainerConfig = field(default_factory=TrainerConfig)
     logger: LoggerConfig = field(default_factory=LoggerConfig)
     eval: EvaluationConfig = field(default_factory=EvaluationConfig)
+    # Lightning callbacks beyond the framework's checkpoint: name -> a `_target_` spec (conf/callbacks/)
+    callbacks: dict[str, Any] = field(default_factory=dict)
     # distill-train only: evaluate the student right after training (a sweep then gets pass@k per job)
     evaluate_after_training: bool = False
     # the value a sweeper (e.g. Optuna) optimises: a key of the job's flattened metrics

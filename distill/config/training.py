@@ -98,6 +98,9 @@ class TrainerConfig:
     num_sanity_val_steps: int = 0
     enable_progress_bar: bool = True
     deterministic: bool = False
+    # debug/: run one batch of each loop and stop (true, or a number of batches); train on these batches only
+    fast_dev_run: Any = False
+    overfit_batches: Any = 0.0
     # Also checkpoint every n optimizer steps (0: at the end of each epoch only); ckpt_path=last resumes.
     checkpoint_every_n_steps: int = 0
 

@@ -53,6 +53,7 @@ class KnowledgeDistillationSystem:
         seed: int = 0,
         cache_dir: str = "./.cache/distill",
         ckpt_path: str | None = None,
+        callbacks: list[Any] | None = None,
     ) -> None:
         self.config = config
         self.loss_config = loss_config or LossConfig(
@@ -66,6 +67,7 @@ class KnowledgeDistillationSystem:
         self.seed = seed
         self.cache_dir = cache_dir
         self.ckpt_path = ckpt_path
+        self.callbacks = list(callbacks or [])  # Lightning callbacks besides the checkpoint
         self.model: Any = None
         self.tokenizer: Any = None
         self.teacher: Any = None
@@ -250,7 +252,7 @@ class KnowledgeDistillationSystem:
             accumulate_grad_batches=self.config.gradient_accumulation_steps,
             gradient_clip_val=self.config.max_grad_norm,
             logger=self.logger,
-            callbacks=[checkpoint],
+            callbacks=[checkpoint, *self.callbacks],
             default_root_dir=str(output_dir.parent),
             enable_checkpointing=True,
         )

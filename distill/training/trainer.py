@@ -73,6 +73,8 @@ def build_trainer(
         enable_progress_bar=config.enable_progress_bar,
         enable_model_summary=False,
         deterministic=config.deterministic,
+        fast_dev_run=config.fast_dev_run,
+        overfit_batches=config.overfit_batches,
         use_distributed_sampler=False,
         logger=logger,
         callbacks=callbacks or [],

@@ -1,0 +1,56 @@
+"""The ``callbacks`` and ``debug`` groups (lightning-hydra-template's): composed, instantiated, and the
+debug options reaching the Lightning Trainer."""
+
+from __future__ import annotations
+
+import pytest
+from hydra import compose, initialize_config_dir
+from lightning.pytorch.callbacks import EarlyStopping, LearningRateMonitor
+
+import distill.config.store  # noqa: F401 - registers the schemas
+from distill.config.errors import ConfigError
+from distill.config.locations import CONFIG_DIR
+from distill.config.validation import to_app_config
+from distill.training.callbacks import build_callbacks
+from distill.training.trainer import build_trainer
+
+PATHS = ["paths.output_dir=/tmp/distill-test-output"]
+
+
+def _app(name: str, overrides: list[str]):
+    with initialize_config_dir(version_base="1.3", config_dir=str(CONFIG_DIR)):
+        return to_app_config(compose(name, overrides=PATHS + overrides))
+
+
+def test_default_callbacks_are_instantiated_and_left_out_without_a_logger():
+    app = _app("train", [])
+    assert [type(c) for c in build_callbacks(app.callbacks, has_logger=True)] == [LearningRateMonitor]
+    assert build_callbacks(app.callbacks, has_logger=False) == []
+
+
+def test_an_option_adds_to_the_defaults_and_the_command_line_tunes_it():
+    app = _app("pipeline", ["callbacks=early_stopping", "callbacks.early_stopping.patience=7"])
+    built = build_callbacks(app.callbacks, has_logger=True)
+    assert {type(c) for c in built} == {LearningRateMonitor, EarlyStopping}
+    stopping = next(c for c in built if isinstance(c, EarlyStopping))
+    assert stopping.patience == 7 and stopping.monitor == "val/total"
+
+
+def test_a_callback_without_a_target_names_its_key():
+    with pytest.raises(ConfigError, match=r"^callbacks\.mine: needs a _target_"):
+        build_callbacks({"mine": {"patience": 3}}, has_logger=True)
+    with pytest.raises(ConfigError, match=r"^callbacks\.bad:"):
+        build_callbacks({"bad": {"_target_": "lightning.pytorch.callbacks.NoSuchCallback"}}, True)
+
+
+@pytest.mark.parametrize(
+    ("option", "fast_dev_run", "overfit_batches"), [("fast_dev_run", True, 0.0), ("overfit", False, 3)]
+)
+def test_debug_options_reach_the_trainer(option, fast_dev_run, overfit_batches):
+    app = _app("train", [f"debug={option}"])
+    assert app.task_name == "debug" and app.logger.kind == "none" and app.eval.max_problems == 2
+    trainer = build_trainer(app.trainer, max_epochs=app.distillation.num_epochs)
+    assert bool(trainer.fast_dev_run) == fast_dev_run
+    assert trainer.overfit_batches == overfit_batches
+    if option == "overfit":
+        assert app.distillation.num_epochs == 20
