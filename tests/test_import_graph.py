@@ -96,3 +96,29 @@ def test_training_input_does_not_load_generation():
             seen.add(name)
             todo += graph.get(name, ())
     assert not {n for n in seen if n.startswith(("distill.api", "distill.generation", "distill.execution"))}
+
+
+# The packages by layer, lowest first: a package imports only from layers below its own (or its own
+# package). Pipeline order and import order differ on purpose: generation and evaluation both run code
+# through execution/, and training never imports generation or the API.
+LAYERS = (
+    ("distill.config",),
+    ("distill.utils",),
+    ("distill.data", "distill.execution", "distill.losses", "distill.models"),
+    ("distill.offline",),
+    ("distill.api",),
+    ("distill.generation", "distill.training"),
+    ("distill.evaluation",),
+)
+
+
+def test_packages_import_only_from_lower_layers():
+    rank = {package: level for level, packages in enumerate(LAYERS) for package in packages}
+    top = len(LAYERS)  # entry points and the spec's shim modules (distill.cli, distill.stages, ...)
+    upward = [
+        f"{source} -> {target}"
+        for source, targets in package_graph(import_graph()).items()
+        for target in targets
+        if rank.get(target, top) >= rank.get(source, top) and rank.get(source, top) < top
+    ]
+    assert not upward, upward
