@@ -54,3 +54,15 @@ def test_debug_options_reach_the_trainer(option, fast_dev_run, overfit_batches):
     assert trainer.overfit_batches == overfit_batches
     if option == "overfit":
         assert app.distillation.num_epochs == 20
+
+
+
+def test_the_debug_knobs_do_not_reach_the_cached_teacher():
+    """A teacher trained under debug=fast_dev_run would be cached as the real one."""
+    from distill.training.teacher import teacher_trainer_config
+
+    for option in ("fast_dev_run", "overfit"):
+        app = _app("train", [f"debug={option}"])
+        config = teacher_trainer_config(app.trainer)
+        assert config.fast_dev_run is False and config.overfit_batches == 0.0
+        assert config.accelerator == app.trainer.accelerator

@@ -25,6 +25,15 @@ log = logging.getLogger(__name__)
 TEACHER_INFO = "teacher_info.json"
 
 
+def teacher_trainer_config(trainer_config: TrainerConfig) -> TrainerConfig:
+    """The student run's hardware settings for the tiny teacher's own training, without its step cap,
+    validation cadence and debug knobs (debug=fast_dev_run, overfit): the teacher is cached by its own
+    settings, so it must be the teacher every run gets."""
+    return dataclasses.replace(
+        trainer_config, max_steps=-1, val_check_interval=1.0, fast_dev_run=False, overfit_batches=0.0
+    )
+
+
 def train_tiny_teacher(
     config: TeacherConfig,
     tokenizer: PreTrainedTokenizerBase,
@@ -52,7 +61,7 @@ def train_tiny_teacher(
     )
     data = DistillDataModule(dataset_path, tokenizer, max_length, pretrain.batch_size, seed=seed)
     trainer = build_trainer(
-        dataclasses.replace(trainer_config, max_steps=-1, val_check_interval=1.0),
+        teacher_trainer_config(trainer_config),
         max_epochs=-1,
         max_steps=pretrain.max_steps,
     )
