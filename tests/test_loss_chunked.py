@@ -55,11 +55,12 @@ def _assert_equal(full, lean, rtol=1e-5, atol=1e-6):
         torch.testing.assert_close(lean_grad, full_grad, rtol=rtol * 10, atol=atol)
 
 
+@pytest.mark.parametrize("temperature", [1.0, 2.0])
 @pytest.mark.parametrize("chunk_size", [1, 4, 7, 1024])
 @pytest.mark.parametrize("divergence", DIVERGENCES)
-def test_chunked_equals_full_for_every_divergence_and_chunk_size(divergence, chunk_size):
+def test_chunked_equals_full_for_every_divergence_and_chunk_size(divergence, chunk_size, temperature):
     hidden, weight, teacher_hidden, teacher_weight, labels = _inputs()
-    config = LossConfig(divergence=divergence, chunk_size=chunk_size, temperature=2.0)
+    config = LossConfig(divergence=divergence, chunk_size=chunk_size, temperature=temperature)
     _assert_equal(*_full_and_lean(config, hidden, weight, (teacher_hidden, teacher_weight), labels))
 
 
@@ -72,6 +73,27 @@ def test_chunked_equals_full_for_every_teacher_form(teacher_as):
             config, hidden, weight, (teacher_hidden, teacher_weight), labels, teacher_as=teacher_as
         )
     )
+
+
+@pytest.mark.parametrize("divergence", ["forward_kl", "jsd", "skew_forward", "skew_reverse", "tvd"])
+@pytest.mark.parametrize("teacher_as", ["logits", "topk"])
+def test_chunked_equals_full_with_minus_infinity_teacher_logits(divergence, teacher_as):
+    """A masked teacher vocabulary (-inf logits): equal and finite on both paths."""
+    hidden, weight, teacher_hidden, teacher_weight, labels = _inputs(seed=4)
+    config = LossConfig(divergence=divergence, chunk_size=4, temperature=2.0)
+    loss = AdvancedDistillationLoss(config, V)
+    teacher = teacher_hidden @ teacher_weight.T
+    teacher[..., 3] = -torch.inf
+    teacher[0, :, :8] = -torch.inf
+    if teacher_as == "topk":
+        teacher = TopKLogProbs.from_logits(teacher, 6, config.temperature)
+    full_total, _ = loss(hidden @ weight.T, teacher, labels)
+    (full_grad,) = torch.autograd.grad(full_total, hidden)
+    lean_total, _ = loss(ProjectedLogits(hidden, weight), teacher, labels)
+    (lean_grad,) = torch.autograd.grad(lean_total, hidden)
+    assert torch.isfinite(lean_total) and torch.isfinite(lean_grad).all()
+    assert lean_total.item() == pytest.approx(full_total.item(), rel=1e-5)
+    torch.testing.assert_close(lean_grad, full_grad, rtol=1e-4, atol=1e-6)
 
 
 @pytest.mark.parametrize("teacher_vocab", [V + 3, V - 2])
@@ -152,3 +174,57 @@ def test_vocab_size_is_checked_against_the_head():
     hidden, weight, _, _, labels = _inputs()
     with pytest.raises(ValueError, match=f"{V} entries per token.*vocab_size=32016"):
         AdvancedDistillationLoss(LossConfig(), 32016)(ProjectedLogits(hidden, weight), labels=labels)
+
+
+def test_the_upstream_gradient_scales_the_lean_gradient_and_backward_runs_once():
+    """Training backpropagates ``total * kept tokens``: the hidden states get that multiple. The
+    gradient is handed over (scaled in place) in the first backward pass, so a second one is refused."""
+    hidden, weight, teacher_hidden, teacher_weight, labels = _inputs()
+    weight.requires_grad_()
+    loss = AdvancedDistillationLoss(LossConfig(chunk_size=4), V)
+    total, _ = loss(ProjectedLogits(hidden, weight), ProjectedLogits(teacher_hidden, teacher_weight), labels)
+    once = torch.autograd.grad(total, (hidden, weight), retain_graph=True)
+    total, _ = loss(ProjectedLogits(hidden, weight), ProjectedLogits(teacher_hidden, teacher_weight), labels)
+    scaled = total * 7.0
+    sevenfold = torch.autograd.grad(scaled, (hidden, weight), retain_graph=True)
+    for grad, grad7 in zip(once, sevenfold, strict=True):
+        torch.testing.assert_close(grad7, 7.0 * grad)
+    with pytest.raises(RuntimeError, match="backpropagate it once"):
+        torch.autograd.grad(scaled, hidden)
+
+
+def test_frozen_bfloat16_heads_are_copied_to_float32_once_across_steps():
+    hidden, weight, teacher_hidden, teacher_weight, labels = _inputs(dtype=torch.bfloat16)
+    loss = AdvancedDistillationLoss(LossConfig(chunk_size=4), V)
+    values = []
+    for _ in range(2):
+        total, _ = loss(
+            ProjectedLogits(hidden, weight), ProjectedLogits(teacher_hidden, teacher_weight), labels
+        )
+        total.backward()
+        values.append(total.item())
+        if len(values) == 1:
+            copies = [loss.float32_heads.float32(w) for w in (weight, teacher_weight)]
+    assert len(loss.float32_heads) == 2 and values[0] == values[1]
+    assert loss.float32_heads.nbytes() == (weight.numel() + teacher_weight.numel()) * 4
+    for w, copy in zip((weight, teacher_weight), copies, strict=True):
+        assert loss.float32_heads.float32(w) is copy  # the second step reused the first step's copies
+
+
+def test_a_bfloat16_gradient_is_scaled_by_the_upstream_gradient_without_rounding_it_first():
+    """Training backpropagates ``total * kept tokens`` (e.g. 4915, which bf16 rounds to 4928): the
+    product is formed in float32 and rounded once, so no systematic bias enters the gradient."""
+    hidden, weight, teacher_hidden, teacher_weight, labels = _inputs(dtype=torch.bfloat16)
+    loss = AdvancedDistillationLoss(LossConfig(chunk_size=4), V)
+
+    def gradient(scale):
+        total, _ = loss(
+            ProjectedLogits(hidden, weight), ProjectedLogits(teacher_hidden, teacher_weight), labels
+        )
+        (grad,) = torch.autograd.grad(total * scale, hidden)
+        return grad.float()
+
+    once, scaled = gradient(1.0), gradient(4915.0)
+    nonzero = once != 0
+    ratio = (scaled[nonzero] / (once[nonzero] * 4915.0)).mean().item()
+    assert ratio == pytest.approx(1.0, abs=5e-4)  # rounding the scale to bf16 first gives 1.0026

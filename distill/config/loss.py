@@ -54,7 +54,7 @@ class LossConfig:
     # training computes the task and KD terms from hidden states and lm_head weights, chunk by chunk,
     # instead of from the models' full logits (see distill.losses.chunked)
     memory_lean: bool = True
-    chunk_size: int = 1024  # kept tokens per chunk of the memory-lean path
+    chunk_size: int = 512  # kept tokens per chunk of the memory-lean path (docs/loss.md: the trade-off)
     # KD against the teacher's top-k only (as a cache stores it; 0 = the whole distribution); a cached
     # teacher always gives top-k. How the mass outside the top-k is handled:
     teacher_top_k: int = 0

@@ -4,9 +4,10 @@ Semantics (the same everywhere in the framework; docs/loss.md has the long form)
 
 - Logits at position i predict the label at i + 1 (Hugging Face's causal shift); label -100 is
   ignored. Position i is *kept* when ``labels[i + 1] != -100``. Every term is a sum over the kept
-  positions divided by the kept-token count; pass ``num_items`` (the kept-token count of the whole
-  optimizer step, across gradient accumulation and devices) so that accumulating micro-batches gives
-  the gradient of one large batch. A batch with no kept token gives 0 and a zero gradient.
+  positions divided by the batch's kept-token count (a token mean). Across micro-batches (gradient
+  accumulation) and devices the framework normalises in one place, with its derivation:
+  ``DistillationModule.on_before_optimizer_step``. A batch with no kept token gives 0 and a zero
+  gradient.
 - Task term: cross-entropy of the untempered student logits.
 - KD term: ``divergence`` between the temperature-softened distributions, argument order (student,
   teacher): ``forward_kl`` = KL(teacher_T || student_T) (the default), ``reverse_kl``, ``jsd`` (``beta``;
@@ -43,6 +44,7 @@ from distill.config.schemas import LossConfig
 from distill.losses.attention import attention_transfer_loss
 from distill.losses.chunked import chunked_logit_terms
 from distill.losses.features import FeatureMatcher
+from distill.losses.heads import Float32Heads
 from distill.losses.layer_maps import resolve_layer_map
 from distill.losses.logit_terms import KeptTokens, LogitTerms, TeacherRows
 from distill.losses.schedules import fraction_done, schedule_value
@@ -73,6 +75,8 @@ class AdvancedDistillationLoss(nn.Module):
         self.config = config
         self.vocab_size = vocab_size
         self.progress = 1.0
+        # float32 copies of frozen half-precision heads (teacher, frozen student), made once and reused
+        self.float32_heads = Float32Heads()
         self.attention_layer_map: dict[int, int] = {}
         self.feature_matcher: FeatureMatcher | None = None
         needs_layers = config.use_attention_transfer or config.use_feature_matching
@@ -129,7 +133,6 @@ class AdvancedDistillationLoss(nn.Module):
         student_hidden_states: Sequence[torch.Tensor | None] | None = None,
         teacher_hidden_states: Sequence[torch.Tensor | None] | None = None,
         attention_mask: torch.Tensor | None = None,
-        num_items: int | torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """Return ``(total_loss, components)``; components are detached, for logging.
 
@@ -151,15 +154,14 @@ class AdvancedDistillationLoss(nn.Module):
                 raise ValueError("pass labels (or input_ids, to train on every token)")
             labels = input_ids
         kept = KeptTokens.from_labels(labels)
-        count = torch.as_tensor(len(kept) if num_items is None else num_items, device=labels.device)
-        count = count.clamp(min=1).float()
+        count = torch.tensor(float(max(1, len(kept))), device=labels.device)
         config = self.config
         temperature = self.temperature
         if teacher_logits is None:
             task_weight, kd_weight, teacher = 1.0, 0.0, None
         else:
             task_weight, kd_weight = config.task_weight, self.kd_weight
-            teacher = TeacherRows(teacher_logits, kept, config.teacher_top_k, temperature)
+            teacher = TeacherRows(teacher_logits, kept, config.teacher_top_k, temperature, self.float32_heads)
         terms = LogitTerms(
             temperature,
             config.divergence,
@@ -170,7 +172,15 @@ class AdvancedDistillationLoss(nn.Module):
         )
         if isinstance(student_logits, ProjectedLogits):
             total, task_ce, kd = chunked_logit_terms(
-                student_logits, kept, teacher, terms, task_weight, kd_weight, count, config.chunk_size
+                student_logits,
+                kept,
+                teacher,
+                terms,
+                task_weight,
+                kd_weight,
+                count,
+                config.chunk_size,
+                self.float32_heads,
             )
         else:
             with torch.autocast(student_logits.device.type, enabled=False):

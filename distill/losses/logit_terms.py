@@ -1,7 +1,9 @@
-"""The task and KD terms on rows of logits: the one implementation both paths call.
+"""The task and KD terms on rows of logits: the one definition both paths share.
 
-The full path calls :meth:`LogitTerms.sums` once on every kept row; the memory-lean path
-(:mod:`distill.losses.chunked`) calls it chunk by chunk. Rows are the *kept* positions: position i
+The full path calls :meth:`LogitTerms.sums` once on every kept row and autograd differentiates it; the
+memory-lean path (:mod:`distill.losses.chunked`) computes the same sums chunk by chunk, with a dense
+teacher in closed form (:mod:`distill.losses.closed_form`, tested against this), with a top-k teacher
+by calling it. Rows are the *kept* positions: position i
 (whose logits predict the label at i + 1) is kept when ``labels[i + 1] != -100``.
 """
 
@@ -14,6 +16,7 @@ import torch.nn.functional as F
 
 from distill.config.loss import RENORMALIZE_REVERSE_KL, is_reverse_kl
 from distill.losses.divergences import token_divergence
+from distill.losses.heads import Float32Heads
 from distill.losses.sources import ProjectedLogits, TopKLogProbs
 
 IGNORE_INDEX = -100
@@ -56,9 +59,12 @@ class TopKRows:
 class TeacherRows:
     """The teacher at the kept positions, materialised row range by row range.
 
-    Accepts teacher logits ``[B, L, V]``, :class:`ProjectedLogits` (projected here, in float32) or
-    :class:`TopKLogProbs`. With ``top_k > 0`` a dense teacher is reduced to its top-k at the KD
-    temperature, as if it had been cached. The teacher is a target: nothing here carries a gradient.
+    Accepts teacher logits ``[B, L, V]``, :class:`ProjectedLogits` (projected here, in float32, from the
+    hidden rows of the range only) or :class:`TopKLogProbs`. With ``top_k > 0`` a dense teacher is
+    reduced to its top-k at the KD temperature, as if it had been cached. The teacher is a target:
+    nothing here carries a gradient. Dense rows are always a new tensor (a projection or a gathered
+    copy), which the caller may overwrite. ``heads`` supplies the float32 copy of a half-precision head
+    (made once, see :mod:`distill.losses.heads`); without it the head is cast on every call.
     """
 
     def __init__(
@@ -67,15 +73,17 @@ class TeacherRows:
         kept: KeptTokens,
         top_k: int = 0,
         capture_temperature: float = 1.0,
+        heads: Float32Heads | None = None,
     ) -> None:
         self.top_k = top_k
         self.capture_temperature = capture_temperature
         self.hidden = self.weight = self.bias = self.logits = self.topk = None
         self.index = kept.index
         if isinstance(teacher, ProjectedLogits):
-            self.hidden = teacher.hidden.detach().flatten(0, 1)[kept.index]
-            self.weight = teacher.weight.detach().float()
-            self.bias = teacher.bias.detach().float() if teacher.bias is not None else None
+            self.hidden = teacher.hidden.detach().flatten(0, 1)  # a view: rows are gathered per range
+            heads = heads if heads is not None else Float32Heads()
+            self.weight = heads.float32(teacher.weight).detach()
+            self.bias = heads.float32(teacher.bias).detach() if teacher.bias is not None else None
         elif isinstance(teacher, TopKLogProbs):
             self.topk = teacher
         else:
@@ -83,8 +91,8 @@ class TeacherRows:
 
     def rows(self, start: int, end: int) -> torch.Tensor | TopKRows:
         """Teacher logits (or top-k rows) for kept rows ``start:end``."""
+        index = self.index[start:end]
         if self.topk is not None:
-            index = self.index[start:end]
             return TopKRows(
                 self.topk.ids.flatten(0, 1)[index].long(),
                 self.topk.logprobs.flatten(0, 1)[index].float(),
@@ -92,9 +100,9 @@ class TeacherRows:
                 self.topk.vocab_size,
             )
         if self.hidden is not None:
-            logits = F.linear(self.hidden[start:end].float(), self.weight, self.bias)
+            logits = F.linear(self.hidden.index_select(0, index).float(), self.weight, self.bias)
         else:
-            logits = self.logits[self.index[start:end]]
+            logits = self.logits[index]
         if self.top_k:
             return TopKRows.from_logits(logits, self.top_k, self.capture_temperature)
         return logits
