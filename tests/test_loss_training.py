@@ -133,43 +133,74 @@ def test_linear_head_resolves_a_peft_trainable_copy_and_refuses_other_heads():
 
 
 class _RecordingModule(DistillationModule):
-    """Keeps the gradients the optimizer is about to use."""
+    """Keeps the gradients the optimizer is about to use (and, given ``record_to``, writes rank 0's)."""
+
+    record_to = None
 
     def on_before_optimizer_step(self, optimizer):
         super().on_before_optimizer_step(optimizer)
         self.recorded = {name: p.grad.clone() for name, p in self.named_parameters() if p.grad is not None}
+        if self.record_to is not None and self.global_rank == 0:
+            torch.save(self.recorded, self.record_to)
 
 
-def _fit_one_step(student, teacher, rows, batch_size, accumulate):
+def _fit_one_step(student, teacher, rows, batch_size, accumulate, devices=1, record_to=None):
+    torch.manual_seed(3)  # the same feature projections as the reference's
     module = _RecordingModule(
         copy.deepcopy(student), _loss(FULL, student, teacher), teacher, learning_rate=1e-3
     )
+    module.record_to = record_to
     loader = torch.utils.data.DataLoader(rows, batch_size=batch_size, shuffle=False)
-    trainer = L.Trainer(accelerator="cpu", max_steps=1, accumulate_grad_batches=accumulate, logger=False,
-                        enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)  # fmt: skip
-    trainer.fit(module, loader)
-    return module.recorded
+    trainer = L.Trainer(accelerator="cpu", devices=devices, strategy="ddp_spawn" if devices > 1 else "auto",
+                        max_steps=1, accumulate_grad_batches=accumulate, logger=False, enable_checkpointing=False,
+                        enable_progress_bar=False, enable_model_summary=False)  # fmt: skip
+    trainer.fit(module, loader)  # with 2 devices, Lightning's sampler gives each rank every other row
+    return torch.load(record_to) if record_to is not None else module.recorded
 
 
-def test_accumulating_four_micro_batches_gives_the_gradient_of_one_batch_four_times_larger():
-    student, teacher = _models()
+def _token_mean_gradient(student, teacher, rows):
+    """The reference, without Lightning: the gradient of the token mean over every row of the step as
+    one batch (plain autograd on the loss)."""
     torch.manual_seed(3)
+    module = DistillationModule(copy.deepcopy(student), _loss(FULL, student, teacher), teacher)
+    module.compute_loss(_stack(rows))[0].backward()
+    return {name: p.grad for name, p in module.named_parameters() if p.grad is not None}
+
+
+def test_accumulated_micro_batches_give_the_full_batch_token_mean_gradient():
+    """4 micro-batches of 2 (whose examples keep different token counts) accumulated into one step give
+    the gradient of the token mean over the 8 examples as one batch; so does one batch of 8."""
+    student, teacher = _models()
     rows = _batches(8)
-    one_batch = _fit_one_step(student, teacher, rows, batch_size=8, accumulate=1)
-    torch.manual_seed(3)  # the same feature projections
-    accumulated = _fit_one_step(student, teacher, rows, batch_size=2, accumulate=4)
-    assert any(name.startswith("loss_fn.feature_matcher") for name in one_batch)
-    assert not any(name.startswith("teacher") for name in one_batch)
-    assert set(accumulated) == set(one_batch)
-    for name, grad in one_batch.items():
-        torch.testing.assert_close(accumulated[name], grad, rtol=1e-4, atol=1e-6, msg=name)
+    reference = _token_mean_gradient(student, teacher, rows)
+    assert any(name.startswith("loss_fn.feature_matcher") for name in reference)
+    assert not any(name.startswith("teacher") for name in reference)
+    for batch_size, accumulate in ((2, 4), (8, 1)):
+        recorded = _fit_one_step(student, teacher, rows, batch_size, accumulate)
+        assert set(recorded) == set(reference)
+        for name, grad in reference.items():
+            torch.testing.assert_close(recorded[name], grad, rtol=1e-4, atol=1e-6, msg=name)
     # averaging per-micro-batch means instead would not: the micro-batches keep different counts
     torch.manual_seed(3)
     naive = DistillationModule(copy.deepcopy(student), _loss(FULL, student, teacher), teacher)
     for start in range(0, 8, 2):
         (naive.compute_loss(_stack(rows[start : start + 2]))[0] / 4).backward()
     head = "student.lm_head.weight"
-    assert not torch.allclose(naive.student.lm_head.weight.grad, one_batch[head], rtol=1e-3)
+    assert not torch.allclose(naive.student.lm_head.weight.grad, reference[head], rtol=1e-3)
+
+
+@pytest.mark.slow
+def test_two_devices_accumulating_give_the_full_batch_token_mean_gradient(tmp_path):
+    """DDP on two CPU processes (gloo), each accumulating 2 micro-batches of 2: the step's gradient is
+    the token mean's over the 8 examples (the kept tokens are summed over the micro-batches and ranks)."""
+    student, teacher = _models()
+    rows = _batches(8)
+    # first: a model that has run holds transformers' output-capturing hooks, which do not pickle
+    recorded = _fit_one_step(student, teacher, rows, 2, 2, devices=2, record_to=tmp_path / "grads.pt")
+    reference = _token_mean_gradient(student, teacher, rows)
+    assert set(recorded) == set(reference)
+    for name, grad in reference.items():
+        torch.testing.assert_close(recorded[name], grad, rtol=1e-4, atol=1e-6, msg=name)
 
 
 def test_trainable_loss_parameters_are_in_the_optimizer():
@@ -201,3 +232,29 @@ def test_the_module_distils_from_a_live_teacher_top_k_and_from_a_cache_in_the_ba
     cache_total, from_cache = no_teacher.compute_loss(batch)
     assert from_cache["kd"].item() == pytest.approx(live["kd"].item(), rel=1e-5)
     assert cache_total.item() == pytest.approx(live_total.item(), rel=1e-5)
+
+
+@pytest.mark.parametrize(("teacher_attn", "masks"), [("eager", 1), ("sdpa", 2)])
+def test_a_packed_batch_gets_its_block_diagonal_mask_built_once_for_both_models(
+    monkeypatch, teacher_attn, masks
+):
+    """Student and teacher on one device with one attention implementation share the mask; another
+    implementation needs its own (eager: additive floats, SDPA: booleans)."""
+    import distill.training.module as module
+
+    student = _llama(16, 2, 2, seed=0)
+    teacher = _llama(24, 3, 4, seed=1, attn=teacher_attn).eval().requires_grad_(False)
+    batch = _stack(_batches(2))
+    batch["position_ids"] = torch.cat([torch.arange(5), torch.arange(SEQ - 5)]).repeat(2, 1)
+    batch["segment_ids"] = torch.tensor([0] * 5 + [1] * (SEQ - 5)).repeat(2, 1)
+    built = []
+    real = module.packed_model_inputs
+    monkeypatch.setattr(
+        module, "packed_model_inputs", lambda inputs, attn: built.append(attn) or real(inputs, attn)
+    )
+    lean = DistillationModule(student, _loss(LossConfig(), student, teacher), teacher)
+    total, _ = lean.compute_loss(batch)
+    assert len(built) == masks and torch.isfinite(total)
+    monkeypatch.setattr(module, "packed_model_inputs", real)
+    again, _ = lean.compute_loss(batch)
+    assert again.item() == pytest.approx(total.item(), rel=1e-6)  # sharing changes nothing

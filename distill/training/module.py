@@ -19,7 +19,9 @@ from distill.losses.distillation import AdvancedDistillationLoss
 from distill.losses.logit_terms import IGNORE_INDEX
 from distill.losses.schedules import fraction_done
 from distill.losses.sources import ProjectedLogits, TopKLogProbs
+from distill.models.unpickled import restore_output_recording
 from distill.training.errors import NonFiniteLossError
+from distill.training.on_policy import OnPolicySampler
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class DistillationModule(L.LightningModule):
         on_nonfinite_loss: str = "error",
         progressive_by: str = "step",
         teacher_device: str | None = None,
+        on_policy: OnPolicySampler | None = None,
     ) -> None:
         super().__init__()
         self.student = student
@@ -80,6 +83,11 @@ class DistillationModule(L.LightningModule):
         self.on_nonfinite_loss = on_nonfinite_loss
         self.progressive_by = progressive_by
         self.teacher_device = torch.device(teacher_device) if teacher_device else None
+        if on_policy is not None and on_policy.config.enabled and teacher is None:
+            raise ValueError(
+                "distillation.on_policy.lmbda: on-policy batches need a live teacher (teacher=hf or tiny)"
+            )
+        self.on_policy = on_policy
         matcher = loss_fn.feature_matcher
         self.feature_layer_map = matcher.layer_map if teacher is not None and matcher is not None else {}
         if teacher is not None and loss_fn.attention_layer_map:
@@ -120,18 +128,20 @@ class DistillationModule(L.LightningModule):
         self._teacher_head = None
 
     def on_fit_start(self) -> None:
+        restore_output_recording(self)  # in a spawned process the models arrive unpickled
         self.place_teacher()
 
     def on_validation_start(self) -> None:
         self.place_teacher()
 
     def _head_for_student(self, model: nn.Module) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """The teacher's (frozen) output layer, copied once to the student's device."""
+        """The teacher's (frozen) output layer, copied once to the student's device, in float32 (the
+        lean path projects in float32: one copy instead of a half-precision one plus its float32 cast)."""
         if self._teacher_head is None or self._teacher_head[0].device != self.device:
             weight, bias = linear_head(model)
             self._teacher_head = (
-                weight.detach().to(self.device),
-                bias.detach().to(self.device) if bias is not None else None,
+                weight.detach().to(self.device, torch.float32),
+                bias.detach().to(self.device, torch.float32) if bias is not None else None,
             )
         return self._teacher_head
 
@@ -142,11 +152,13 @@ class DistillationModule(L.LightningModule):
         batch: dict[str, torch.Tensor],
         attention_layers: Iterable[int],
         hidden_layers: Iterable[int],
+        packed: dict[tuple[torch.device, str | None], dict[str, Any]] | None = None,
     ) -> tuple[torch.Tensor | ProjectedLogits, dict[int, torch.Tensor], Any]:
         """One model's logits (with ``loss.memory_lean``: its final hidden states and ``lm_head``
         weight, so that the full logits are never computed), the attention maps of
         ``attention_layers`` and the hidden states of ``hidden_layers`` (the others are None), all on
-        the student's device. A packed batch gets per-example positions and a block-diagonal mask."""
+        the student's device. A packed batch gets per-example positions and a block-diagonal mask,
+        built once per device and attention implementation in ``packed`` (shared by both models)."""
         device = next(model.parameters()).device
         inputs = {key: batch[key].to(device) for key in MODEL_INPUT_KEYS if key in batch}
         kwargs: dict[str, Any] = {
@@ -154,7 +166,11 @@ class DistillationModule(L.LightningModule):
             "attention_mask": inputs["attention_mask"],
         }
         if POSITION_IDS_KEY in inputs:
-            kwargs |= packed_model_inputs(inputs, getattr(model.config, "_attn_implementation", None))
+            implementation = getattr(model.config, "_attn_implementation", None)
+            packed = {} if packed is None else packed
+            if (device, implementation) not in packed:
+                packed[device, implementation] = packed_model_inputs(inputs, implementation)
+            kwargs |= packed[device, implementation]
         hidden_layers = sorted(i + 1 for i in hidden_layers)  # index 0 is the embeddings
         if hidden_layers:
             kwargs["output_hidden_states"] = hidden_layers
@@ -178,15 +194,16 @@ class DistillationModule(L.LightningModule):
         batch carries), each asked only for what the loss needs."""
         attention_map = self.loss_fn.attention_layer_map if self.teacher is not None else {}
         feature_map = self.feature_layer_map
+        packed: dict[tuple[torch.device, str | None], dict[str, Any]] = {}  # one mask for both models
         student_logits, student_attentions, student_states = self._run(
-            self.student, batch, attention_map.keys(), feature_map.keys()
+            self.student, batch, attention_map.keys(), feature_map.keys(), packed
         )
         teacher_logits = TopKLogProbs.from_batch(batch)
         teacher_attentions = teacher_states = None
         if self.teacher is not None:
             with torch.no_grad():
                 logits, teacher_attentions, teacher_states = self._run(
-                    self.teacher, batch, attention_map.values(), feature_map.values()
+                    self.teacher, batch, attention_map.values(), feature_map.values(), packed
                 )
             teacher_logits = teacher_logits if teacher_logits is not None else logits
         return self.loss_fn(
@@ -216,19 +233,48 @@ class DistillationModule(L.LightningModule):
 
     # ------------------------------------------------------------------------------ training
     def training_step(self, batch: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
-        """Returns the loss *summed* over the kept tokens; :meth:`on_before_optimizer_step` divides
-        the accumulated gradient by the kept-token count of the whole optimizer step.
+        """Returns the loss *summed* over the batch's kept tokens and counts them: the normalisation by
+        the kept tokens of the whole optimizer step is :meth:`on_before_optimizer_step`'s.
 
         A non-finite loss raises :class:`NonFiniteLossError` naming the step and the terms, or (with
         ``on_nonfinite_loss="skip"``) the batch contributes nothing: a zero loss that still reaches every
         trainable parameter (so that data-parallel ranks stay in step) and no kept tokens."""
+        batch, sampled = self._maybe_on_policy(batch, batch_idx)
         total, components = self.compute_loss(batch)
         if not torch.isfinite(total):
             return self._nonfinite(components, batch_idx)
         kept = int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())  # as KeptTokens counts them
         self._step_kept_tokens += kept
-        self._log_components(components, "train", batch["input_ids"].size(0))
+        rows = batch["input_ids"].size(0)
+        self._log_components(components, "train", rows)
+        if sampled and "kd" in components:  # the per-token divergence on the sampled responses
+            self.log("train/on_policy_kd", components["kd"], on_step=True, on_epoch=True, batch_size=rows)
         return total * kept
+
+    def _maybe_on_policy(
+        self, batch: dict[str, torch.Tensor], batch_idx: int
+    ) -> tuple[dict[str, torch.Tensor], bool]:
+        """With probability ``on_policy.lmbda``, the batch with its responses sampled by the student
+        (``seq_kd``: by the teacher), and whether it was; logged: the on-policy fraction and the mean
+        generated length."""
+        if self.on_policy is None or not self.on_policy.config.enabled:
+            return batch, False
+        rank = self.global_rank
+        chosen = self.on_policy.use_on_policy(self.global_step, batch_idx, rank)
+        self.log("train/on_policy_fraction", float(chosen), on_step=False, on_epoch=True, batch_size=1)
+        if not chosen:
+            return batch, False
+        model = self.teacher if self.on_policy.config.seq_kd else self.student
+        sampled = self.on_policy.sample(model, batch, self.global_step, batch_idx, rank)
+        rows = sampled.batch["input_ids"].size(0)
+        self.log(
+            "train/generated_tokens",
+            sampled.generated_tokens / rows,
+            on_step=True,
+            on_epoch=True,
+            batch_size=rows,
+        )
+        return sampled.batch, True
 
     def _nonfinite(self, components: dict[str, torch.Tensor], batch_idx: int) -> torch.Tensor:
         terms = {name: value.item() for name, value in components.items() if not torch.isfinite(value)}
@@ -246,12 +292,29 @@ class DistillationModule(L.LightningModule):
         return torch.stack([p.sum() for p in self.trainable_parameters()]).sum() * 0.0
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
-        """Gradient-accumulation-correct normalisation: the gradients hold sum_i grad(S_i) / N_acc
-        (Lightning divides each micro-batch loss by ``accumulate_grad_batches``), averaged over the
-        devices; scale them to sum_i grad(S_i) / (kept tokens of the step on all devices), which is
-        the gradient of one batch as large as the whole step. Runs before gradient clipping. A step
-        without any kept token (e.g. all its batches skipped) drops the gradients, so that the
-        optimizer leaves the weights (and its moments) as they are."""
+        """The framework's one normalisation of kept-token averaging across micro-batches (gradient
+        accumulation) and devices: the gradient the optimizer gets is that of the token mean of one
+        batch as large as the whole step.
+
+        Micro-batch ``i`` of rank ``r`` keeps ``n_ri`` tokens, its loss summed over them is ``S_ri``
+        (the loss returns the token mean ``S_ri / n_ri``; :meth:`training_step` returns ``S_ri``).
+        With ``A`` micro-batches per step and ``W`` ranks, the wanted gradient is
+
+            g* = grad(sum_ri S_ri) / K,  K = sum_ri n_ri  (all micro-batches of the step, all ranks).
+
+        Lightning backpropagates each returned loss divided by ``A`` and DDP averages over the ranks,
+        so the gradients here hold ``g = sum_ri grad(S_ri) / (A * W)``; hence ``g* = g * A * W / K``,
+        with ``K`` summed over the ranks by one all-reduce. Per-micro-batch means averaged instead
+        (what Lightning alone gives) weigh a token of a short micro-batch more than one of a long one.
+
+        Why here and not in the loss (transformers' ``num_items_in_batch``): the loss would need ``K``
+        before the first micro-batch's backward, i.e. every batch of the step loaded ahead of
+        Lightning's loop; on-policy batches get their labels only when sampled, and skipped
+        (non-finite) batches count no token. This hook runs after the last micro-batch's backward and
+        after AMP unscaling, before gradient clipping (so clipping sees the normalised gradient). A
+        step without any kept token (e.g. all its batches skipped) drops the gradients, so that the
+        optimizer leaves the weights (and its moments) as they are. A strategy that accumulates inside
+        its own engine (DeepSpeed) calls this hook on every micro-batch: not covered (warned at start)."""
         trainer = self.trainer
         kept = torch.tensor(float(self._step_kept_tokens), device=self.device)
         kept = trainer.strategy.reduce(kept, reduce_op="sum")
@@ -277,6 +340,12 @@ class DistillationModule(L.LightningModule):
 
     def on_train_start(self) -> None:
         self._total_steps = max(1, int(self.trainer.estimated_stepping_batches))
+        if self.trainer.strategy.handles_gradient_accumulation:
+            log.warning(
+                "trainer.strategy: %s accumulates gradients inside its engine, so the kept-token "
+                "normalisation across micro-batches and devices (on_before_optimizer_step) is not applied",
+                type(self.trainer.strategy).__name__,
+            )
 
     def on_train_batch_start(self, batch: Any, batch_idx: int) -> None:
         if self.progressive_by == "step":

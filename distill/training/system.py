@@ -22,10 +22,13 @@ from distill.data.datamodule import (
     split_fingerprint,
 )
 from distill.losses.distillation import AdvancedDistillationLoss
+from distill.models.layer_init import ensure_student_from_teacher_layers
 from distill.models.loading import default_device, export_merged, load_student, load_tokenizer
 from distill.models.tiny import build_tiny_llama, is_model_dir, save_model_dir, train_tokenizer
 from distill.training.module import DistillationModule
+from distill.training.on_policy import OnPolicySampler
 from distill.training.teacher import load_hf_teacher, prepare_teacher
+from distill.training.teacher_check import check_teacher
 from distill.training.topk_cache import TopKCache, cache_identity, write_topk_cache
 from distill.training.trainer import build_trainer, logged_metrics
 
@@ -104,6 +107,7 @@ class KnowledgeDistillationSystem:
         """The student's tokenizer (building the tiny student base first if configured and missing)."""
         if self.config.student_build is not None and not is_model_dir(self.config.student_model_name):
             self._build_student_base()
+        ensure_student_from_teacher_layers(self.config, self.teacher_config)
         self.tokenizer = load_tokenizer(self.config.student_model_name)
         return self.tokenizer
 
@@ -223,6 +227,13 @@ class KnowledgeDistillationSystem:
             on_nonfinite_loss=config.on_nonfinite_loss,
             progressive_by=config.progressive_by,
             teacher_device=self.teacher_config.device,
+            on_policy=OnPolicySampler(
+                config.on_policy,
+                self.tokenizer.pad_token_id,
+                self.tokenizer.eos_token_id,
+                config.max_length,
+                self.seed,
+            ),
         )
 
     # ------------------------------------------------------------------------------- training
@@ -236,6 +247,7 @@ class KnowledgeDistillationSystem:
         self.setup_model_and_tokenizer()
         train_dataset, val_dataset = self.load_dataset()
         self.prepare_teacher()
+        check_teacher(self)
         loss_fn = self.build_loss()
         module = self.build_module(loss_fn)
         output_dir = Path(self.config.output_dir)
