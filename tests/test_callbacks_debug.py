@@ -56,7 +56,6 @@ def test_debug_options_reach_the_trainer(option, fast_dev_run, overfit_batches):
         assert app.distillation.num_epochs == 20
 
 
-
 def test_the_debug_knobs_do_not_reach_the_cached_teacher():
     """A teacher trained under debug=fast_dev_run would be cached as the real one."""
     from distill.training.teacher import teacher_trainer_config

@@ -23,6 +23,7 @@ from distill.config.locations import CONFIG_DIR
 from distill.config.validation import to_app_config
 from distill.training.errors import NonFiniteLossError
 from distill.utils.secrets import redact, redact_override, scrub_run_dir
+from distill.utils.threads import set_cpu_threads
 from distill.utils.tracking import finish_run, make_logger
 
 log = logging.getLogger("distill")
@@ -101,6 +102,11 @@ def run_task(
     if api is not None and api.api_key:
         log.warning("api.api_key is set in the config; prefer the ANTHROPIC_API_KEY environment variable")
     multirun = hydra_config.mode == RunMode.MULTIRUN
+    if hasattr(app, "trainer") or hasattr(app, "eval"):  # the apps that run models
+        trainer = getattr(app, "trainer", None)
+        parallel_jobs = int(hydra_config.launcher.get("n_jobs") or 1) if multirun else 1
+        threads = set_cpu_threads(trainer.cpu_threads if trainer else None, parallel_jobs)
+        log.info("PyTorch intra-op threads: %d", threads)
     group = Path(hydra_config.sweep.dir).name if multirun else output_dir.name
     choices = {k: v for k, v in hydra_config.runtime.choices.items() if not k.startswith("hydra") and v}
     logger = False

@@ -1,4 +1,8 @@
-"""The summary printed at the end of ``distill-pipeline``."""
+"""The summary printed at the end of ``distill-pipeline``.
+
+Results are folded, never cut with an ellipsis, and the report path and run folder (what a user copies)
+are printed after the table, each on a line of its own, whatever the terminal's width.
+"""
 
 from pathlib import Path
 from typing import Any
@@ -7,11 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 
-def print_summary(results: dict[str, Any], output_dir: Path) -> None:
-    console = Console()
+def print_summary(results: dict[str, Any], output_dir: Path, console: Console | None = None) -> None:
+    console = console or Console()
     table = Table(title="distill pipeline", show_header=True)
-    table.add_column("stage")
-    table.add_column("result")
+    table.add_column("stage", no_wrap=True)
+    table.add_column("result", overflow="fold")
     if "generate" in results:
         g = results["generate"]
         sizes = ", ".join(f"{k} {v}" for k, v in g["sizes"].items())
@@ -31,6 +35,7 @@ def print_summary(results: dict[str, Any], output_dir: Path) -> None:
         for model, benchmarks in e["pass_at_k"].items():
             scores = ", ".join(f"{b} {k} {v:.3f}" for b, s in benchmarks.items() for k, v in s.items())
             table.add_row(f"eval: {model}", scores)
-        table.add_row("report", str(e.get("report_path")))
-    table.add_row("run folder", str(output_dir))
     console.print(table)
+    if "evaluate" in results and results["evaluate"].get("report_path"):
+        console.print(f"report: {results['evaluate']['report_path']}", soft_wrap=True, highlight=False)
+    console.print(f"run folder: {output_dir}", soft_wrap=True, highlight=False)

@@ -103,10 +103,15 @@ class TrainerConfig:
     overfit_batches: Any = 0.0
     # Also checkpoint every n optimizer steps (0: at the end of each epoch only); ckpt_path=last resumes.
     checkpoint_every_n_steps: int = 0
+    # PyTorch's intra-op threads on CPU; null: OMP_NUM_THREADS if set, else the cores divided among a
+    # sweep's parallel jobs (hydra/launcher=joblib_cpu's n_jobs). See distill/utils/threads.py.
+    cpu_threads: int | None = None
 
     def __post_init__(self) -> None:
         if self.num_nodes < 1:
             raise ConfigError(f"{key(self, 'num_nodes')}: must be >= 1, got {self.num_nodes}")
+        if self.cpu_threads is not None and self.cpu_threads < 1:
+            raise ConfigError(f"{key(self, 'cpu_threads')}: must be >= 1 or null, got {self.cpu_threads}")
         if self.checkpoint_every_n_steps < 0:
             raise ConfigError(
                 f"{key(self, 'checkpoint_every_n_steps')}: must be >= 0, got {self.checkpoint_every_n_steps}"

@@ -6,9 +6,11 @@ from typing import Any
 
 import lightning as L
 from hydra.utils import get_class
+from lightning.pytorch.callbacks import ProgressBar
 
 from distill.config.errors import ConfigError
 from distill.config.schemas import TrainerConfig
+from distill.training.progress import TrainingProgressBar
 
 # Strategy options that name layer classes; YAML gives them as dotted paths.
 CLASS_SET_OPTIONS = ("auto_wrap_policy", "activation_checkpointing_policy")
@@ -55,6 +57,9 @@ def build_trainer(
     The datamodule shards batches over the devices itself (a sampler that also resumes mid-epoch), so
     Lightning's own distributed sampler is off."""
     steps = config.max_steps if config.max_steps > 0 else max_steps
+    callbacks = list(callbacks or [])
+    if config.enable_progress_bar and not any(isinstance(c, ProgressBar) for c in callbacks):
+        callbacks.append(TrainingProgressBar())
     return L.Trainer(
         accelerator=config.accelerator,
         devices=config.devices,
@@ -77,7 +82,7 @@ def build_trainer(
         overfit_batches=config.overfit_batches,
         use_distributed_sampler=False,
         logger=logger,
-        callbacks=callbacks or [],
+        callbacks=callbacks,
         default_root_dir=default_root_dir,
         enable_checkpointing=enable_checkpointing,
     )
