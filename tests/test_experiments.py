@@ -35,6 +35,7 @@ def test_the_issue_s_sweeps_are_there():
     assert params["seed"] == ["0", "1", "2"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("experiment", ABLATIONS)
 def test_every_job_of_every_sweep_composes(experiment):
     params = _sweep_params(experiment)
@@ -48,6 +49,7 @@ def test_every_job_of_every_sweep_composes(experiment):
                 assert app.seed == int(value)
 
 
+@pytest.mark.slow
 def test_loss_terms_sweep_turns_on_the_term_it_names():
     def loss_of(option: str):
         return to_app_config(_compose(["experiment=ablation_loss_terms", f"loss={option}"])).loss

@@ -138,6 +138,7 @@ def test_an_interrupted_generation_resumes_without_paying_twice(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ six languages, prompts, caps
+@pytest.mark.slow
 def test_the_saved_six_language_dataset_matches_the_config(tmp_path):
     """Every (language, difficulty, style) cell of the saved splits holds exactly its quota; every sample's
     tests ran in its own language's toolchain where one is installed."""

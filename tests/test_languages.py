@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import require_bubblewrap, require_toolchain
 
 from distill.execution import languages
 from distill.execution.languages import ToolchainMissing, run_tests, toolchain
@@ -61,15 +62,9 @@ def sandbox() -> Sandbox:
     return Sandbox(timeout_s=10)
 
 
-def require(language: str) -> None:
-    available = toolchain(language)
-    if not available.available:
-        pytest.skip(f"toolchain missing: {available.missing}")
-
-
 @pytest.mark.parametrize("language", PROGRAMS)
 def test_a_solution_passes_its_tests_and_a_wrong_one_fails(sandbox, language):
-    require(language)
+    require_toolchain(language)
     solution, tests, wrong, _ = PROGRAMS[language]
     result = run_tests(sandbox, language, solution, tests)
     assert result.passed, f"{result.reason}\n{result.stderr}"
@@ -82,7 +77,7 @@ def test_a_solution_passes_its_tests_and_a_wrong_one_fails(sandbox, language):
 
 @pytest.mark.parametrize("language", COMPILED)
 def test_a_solution_that_does_not_build_is_a_compile_error(sandbox, language):
-    require(language)
+    require_toolchain(language)
     _, tests, _, broken = PROGRAMS[language]
     result = run_tests(sandbox, language, broken, tests)
     assert result.status == "failed"
@@ -91,7 +86,7 @@ def test_a_solution_that_does_not_build_is_a_compile_error(sandbox, language):
 
 
 def test_java_files_are_named_after_their_classes(sandbox):
-    require("java")
+    require_toolchain("java")
     solution, tests, _, _ = PROGRAMS["java"]
     renamed = tests.replace("public class Main", "public class SolutionTest")
     assert run_tests(sandbox, "java", solution, renamed).passed
@@ -100,7 +95,7 @@ def test_java_files_are_named_after_their_classes(sandbox):
 def test_the_jvm_gets_its_room_and_python_keeps_its_one_gib(sandbox):
     """Java runs under a sandbox whose programs get 1 GiB (the JVM alone reserves more address space than
     that); a Python program of the same sandbox still cannot allocate 1.5 GiB."""
-    require("java")
+    require_toolchain("java")
     assert sandbox.config.memory_mb == 1024
     solution, tests, _, _ = PROGRAMS["java"]
     assert run_tests(sandbox, "java", solution, tests).passed
@@ -112,9 +107,9 @@ def test_the_jvm_gets_its_room_and_python_keeps_its_one_gib(sandbox):
 def test_a_compiled_program_runs_inside_the_sandbox(sandbox):
     """Built and run in the sandbox's own PID namespace: the program sees a handful of processes, not the
     host's."""
-    require("cpp")
-    if sandbox.isolation != "bwrap":
-        pytest.skip("bubblewrap is not available here: no PID namespace to observe")
+    require_toolchain("cpp")
+    require_bubblewrap()  # no PID namespace to observe without it
+    assert sandbox.isolation == "bwrap"
     solution = "#include <cctype>\n#include <filesystem>\n\nint processes() {\n    int n = 0;\n"
     solution += '    for (auto& entry : std::filesystem::directory_iterator("/proc")) {\n'
     solution += "        n += std::isdigit(static_cast<unsigned char>(entry.path().filename().string()[0])) ? 1 : 0;\n"
@@ -125,22 +120,12 @@ def test_a_compiled_program_runs_inside_the_sandbox(sandbox):
 
 
 def test_a_program_that_never_ends_is_stopped(sandbox):
-    require("cpp")
+    require_toolchain("cpp")
     result = run_tests(
         sandbox, "cpp", "int spin() {\n    for (;;) {\n    }\n}", "int main() {\n    spin();\n}", 1
     )
     assert result.status in ("timeout", "failed")
     assert not result.passed
-
-
-@pytest.fixture
-def without_go(monkeypatch):
-    """``go`` is not on PATH (the lookups are cached per process: cleared before and after)."""
-    real_which = languages.shutil.which
-    monkeypatch.setattr(languages.shutil, "which", lambda tool: None if tool == "go" else real_which(tool))
-    languages._executables.cache_clear()
-    yield
-    languages._executables.cache_clear()
 
 
 def test_a_missing_toolchain_is_reported_not_run(sandbox, without_go):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 from conftest import tiny_student_config
-from transformers import LlamaConfig, LlamaForCausalLM
+from helpers import tiny_llama
 
 from distill.config.schemas import LossConfig
 from distill.data.datamodule import IGNORE_INDEX, PadCollator
@@ -34,11 +34,9 @@ def _examples(seed=0):
 
 
 def _llama(attn, seed=0):
-    torch.manual_seed(seed)
-    config = LlamaConfig(vocab_size=V, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64)  # fmt: skip
-    config._attn_implementation = attn
-    return LlamaForCausalLM(config).eval()
+    return tiny_llama(
+        V, hidden_size=32, num_layers=2, num_heads=4, num_kv_heads=2, seed=seed, attn=attn
+    ).eval()
 
 
 def test_best_fit_decreasing_fills_rows_and_refuses_an_example_longer_than_a_row():

@@ -7,11 +7,11 @@ import logging
 import random
 
 import pytest
+from helpers import require_toolchain
 
 from distill.api.types import CodeGenerationResponse
 from distill.config.schemas import DatasetConfig, DecontaminationConfig, SandboxConfig
 from distill.data.sample_format import GeneratedSample, render_sample
-from distill.execution import languages
 from distill.execution.sandbox import Sandbox
 from distill.generation.dedup import NearDuplicateIndex, near_duplicate_clusters
 from distill.generation.leaks import find_secrets, redact_secrets
@@ -164,29 +164,25 @@ def right_and_wrong(family: str, language: str, seed: int) -> tuple[GeneratedSam
     )
 
 
-def test_each_language_is_checked_and_tested(sandbox):
-    """A good sample of every language passes; a syntax error and a wrong answer do not."""
+@pytest.mark.parametrize("language", ["javascript", "java", "cpp", "go", "rust"])
+def test_each_language_is_checked_and_tested(sandbox, language):
+    """A good sample of the language passes; a syntax error and a wrong answer do not. (A missing
+    toolchain fails the test, or skips it with its reason where it cannot be installed.)"""
+    require_toolchain(language)
     quality = DatasetQualityController(config(), sandbox)
-    responses, langs, expected = [], [], []
-    for language in ("javascript", "java", "cpp", "go", "rust"):
-        if not languages.toolchain(language).available:
-            continue
-        right = right_and_wrong("multiples", language, seed=4)[0]
-        wrong = right_and_wrong("multiples", language, seed=9)[1]  # another draw: not a near-duplicate
-        unclosed = GeneratedSample(right.problem + " (v2)", right.solution.rstrip().rstrip("}"), right.tests)
-        responses += [answer(rendered(s, language), language) for s in (right, unclosed, wrong)]
-        langs += [language] * 3
-        expected += ["accepted", "syntax", "tests_failed"]
-    if not responses:
-        pytest.skip("no toolchain for javascript, java, cpp, go or rust here")
-    verdicts = quality.review(responses, langs, [f"{lang}/easy/clean" for lang in langs])
-    assert [v.reason for v in verdicts] == expected, [(v.reason, v.detail) for v in verdicts]
-    assert all(v.tests_executed for v in verdicts if v.reason in ("accepted", "tests_failed"))
+    right = right_and_wrong("multiples", language, seed=4)[0]
+    wrong = right_and_wrong("multiples", language, seed=9)[1]  # another draw: not a near-duplicate
+    unclosed = GeneratedSample(right.problem + " (v2)", right.solution.rstrip().rstrip("}"), right.tests)
+    responses = [answer(rendered(s, language), language) for s in (right, unclosed, wrong)]
+    verdicts = quality.review(responses, [language] * 3, [f"{language}/easy/clean"] * 3)
+    assert [v.reason for v in verdicts] == ["accepted", "syntax", "tests_failed"], [
+        (v.reason, v.detail) for v in verdicts
+    ]
+    assert verdicts[0].tests_executed and verdicts[2].tests_executed
 
 
 def test_a_solution_that_does_not_compile_fails_its_tests(sandbox):
-    if not languages.toolchain("java").available:
-        pytest.skip(f"toolchain missing: {languages.toolchain('java').missing}")
+    require_toolchain("java")
     sample = bank_sample("digits", "java", seed=3)
     # Valid Java syntax (tree-sitter accepts it) that javac refuses: a type error.
     broken = sample.solution.replace("int result = 0;", 'int result = "zero";')
@@ -242,15 +238,6 @@ def test_missing_benchmark_files_are_a_warning_not_a_crash(sandbox, tmp_path, ca
     planted = humaneval_problem()
     hit = quality.decontaminator.check({"solution": planted["prompt"] + planted["canonical_solution"]})
     assert hit is not None and hit.benchmark == "humaneval"  # HumanEval comes from its package
-
-
-@pytest.fixture
-def without_go(monkeypatch):
-    real_which = languages.shutil.which
-    monkeypatch.setattr(languages.shutil, "which", lambda tool: None if tool == "go" else real_which(tool))
-    languages._executables.cache_clear()
-    yield
-    languages._executables.cache_clear()
 
 
 def test_without_a_toolchain_the_row_says_its_tests_were_not_executed(sandbox, without_go):

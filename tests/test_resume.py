@@ -40,6 +40,7 @@ def _trainable(system):
     return {name: p.detach().clone() for name, p in system.model.named_parameters() if p.requires_grad}
 
 
+@pytest.mark.slow
 def test_a_fit_resumed_from_its_last_checkpoint_ends_as_an_uninterrupted_one(
     generated_dataset, student_base, tmp_path, monkeypatch
 ):

@@ -16,19 +16,25 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import require_bubblewrap
 
 from distill.config.schemas import SandboxConfig
-from distill.execution.sandbox import Job, Sandbox, bubblewrap_works, isolation_mode
+from distill.execution.sandbox import Job, Sandbox, isolation_mode
 
 HOSTILE = Path(__file__).parent / "hostile"
 SECRET = "sk-ant-hostile-secret-0123456789"
 SLEEP_TOKEN = "987654"  # the orphaned grandchild runs `sleep 987654`
 TINY = dict(max_processes=8, memory_mb=512, tmp_size_mb=32, max_file_mb=8)
 
-needs_bwrap = pytest.mark.skipif(
-    not bubblewrap_works(),
-    reason="bubblewrap cannot run on this machine (install bubblewrap: make sandbox-tools)",
-)
+
+@pytest.fixture
+def bwrap():
+    """The isolation tests need bubblewrap: skipped with the reason where it cannot run, failed instead
+    under ``DISTILL_REQUIRE_BWRAP=1`` (``.ci/run`` sets it where root and apt-get can install it)."""
+    require_bubblewrap()
+
+
+needs_bwrap = pytest.mark.usefixtures("bwrap")
 
 
 def expectation(source: str) -> list[str]:
@@ -231,6 +237,7 @@ def _hostile_programs(names: list[str], values: dict[str, str]) -> list[tuple[st
     return programs
 
 
+@pytest.mark.slow
 @needs_bwrap
 def test_hostile_programs_fail_with_a_reason_and_never_touch_the_host(host_dir, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", SECRET)
@@ -278,6 +285,7 @@ def test_hostile_programs_fail_with_a_reason_and_never_touch_the_host(host_dir, 
     assert len(flood.stdout) <= config.max_output_bytes and flood.output_truncated
 
 
+@pytest.mark.slow
 def test_without_bubblewrap_the_limits_and_the_clean_up_still_hold():
     """The fallback (``isolation=none``): only the programs that stay in their own folder, memory and
     CPU (marked in the corpus); limits, timeouts, orphan clean-up and the verdicts must hold."""

@@ -368,6 +368,7 @@ def sandbox() -> Sandbox:
     return Sandbox()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", COMPILED_OR_NODE)
 def test_every_family_passes_its_tests_in_every_language_and_wrong_results_fail(sandbox, language):
     available = toolchain(language)

@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 import torch
 from conftest import tiny_student_config
+from helpers import saved_student_and_teacher
 
 from distill.config.schemas import LossConfig, TeacherConfig, TinyLlamaSpec, TokenizerSpec
 from distill.data.datamodule import load_split
 from distill.data.jsonl import write_records
 from distill.losses.sources import TOPK_IDS_KEY, TOPK_LOGPROBS_KEY
-from distill.models.tiny import build_tiny_llama, save_model_dir
 from distill.training.system import KnowledgeDistillationSystem
 from distill.training.topk_cache import PROGRESS_FILE, TopKCache, write_topk_cache
 
@@ -35,11 +35,7 @@ LOSS = LossConfig(temperature=2.0, distillation_weight=0.7, task_weight=0.3)
 @pytest.fixture(scope="module")
 def models(generated_dataset, tmp_path_factory):
     """A student base and a teacher saved with save_pretrained, sharing the student's tokenizer."""
-    root = tmp_path_factory.mktemp("cache_models")
-    system = KnowledgeDistillationSystem(tiny_student_config(generated_dataset, root))
-    tokenizer = system.setup_tokenizer()
-    teacher_dir = save_model_dir(build_tiny_llama(TEACHER_SPEC, tokenizer), tokenizer, root / "teacher")
-    return system.config.student_model_name, str(teacher_dir), len(tokenizer)
+    return saved_student_and_teacher(generated_dataset, tmp_path_factory.mktemp("cache_models"), TEACHER_SPEC)
 
 
 def _system(dataset, root, models, teacher_kind="topk_cache", loss=LOSS, **teacher):

@@ -71,6 +71,7 @@ def test_student_is_built_loaded_with_lora_and_in_train_mode(generated_dataset, 
     assert (tmp_path / "student_base" / "tokenizer.json").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", ["kd", "full"])
 def test_distillation_fit_logs_every_component_and_saves_a_loadable_adapter(
     generated_dataset, tmp_path, loss
@@ -113,6 +114,7 @@ def test_distillation_fit_logs_every_component_and_saves_a_loadable_adapter(
         assert (tmp_path / "student" / "loss_modules.pt").exists()
 
 
+@pytest.mark.slow
 def test_the_tiny_teacher_is_cached_and_learns(generated_dataset, tmp_path):
     teacher = TeacherConfig(kind="tiny", build=TinyLlamaSpec(hidden_size=32, intermediate_size=64, num_hidden_layers=2,
                             num_attention_heads=2, num_key_value_heads=2, init_seed=1),

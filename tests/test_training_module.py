@@ -3,19 +3,16 @@ QLoRA (bitsandbytes 4-bit), the white-box teacher loaded from disk, kept out of 
 
 from __future__ import annotations
 
-import copy
-
 import lightning as L
 import pytest
 import torch
 from conftest import tiny_student_config
-from transformers import LlamaConfig, LlamaForCausalLM
+from helpers import saved_student_and_teacher, tiny_llama
 
 from distill.config.schemas import LossConfig, TeacherConfig, TinyLlamaSpec, TokenizerSpec, TrainerConfig
 from distill.losses.distillation import AdvancedDistillationLoss
 from distill.losses.sources import TopKLogProbs
 from distill.models.loading import quantization_config
-from distill.models.tiny import build_tiny_llama, save_model_dir
 from distill.training.errors import NonFiniteLossError
 from distill.training.module import DistillationModule
 from distill.training.system import KnowledgeDistillationSystem
@@ -26,10 +23,7 @@ TEACHER_SPEC = TinyLlamaSpec(hidden_size=48, intermediate_size=96, num_hidden_la
 
 
 def _student(seed=0):
-    torch.manual_seed(seed)
-    config = LlamaConfig(vocab_size=V, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=32)  # fmt: skip
-    return LlamaForCausalLM(config)
+    return tiny_llama(V, seed=seed)
 
 
 def _batches(count, bad=None, seed=0):
@@ -141,11 +135,10 @@ def test_a_qlora_student_trains_in_4bit(generated_dataset, tmp_path):
 
 @pytest.fixture(scope="module")
 def teacher_on_disk(generated_dataset, tmp_path_factory):
-    root = tmp_path_factory.mktemp("hf_teacher")
-    system = KnowledgeDistillationSystem(tiny_student_config(generated_dataset, root))
-    tokenizer = system.setup_tokenizer()
-    teacher_dir = save_model_dir(build_tiny_llama(TEACHER_SPEC, tokenizer), tokenizer, root / "teacher")
-    return system.config.student_model_name, str(teacher_dir)
+    base, teacher_dir, _ = saved_student_and_teacher(
+        generated_dataset, tmp_path_factory.mktemp("hf_teacher"), TEACHER_SPEC
+    )
+    return base, teacher_dir
 
 
 def _hf_system(dataset, root, base, **teacher):
@@ -212,19 +205,39 @@ def test_an_hf_teacher_with_another_tokenizer_is_refused_naming_both(
         missing.prepare_teacher()
 
 
-def test_the_teacher_is_placed_on_its_device_and_gives_the_reference_kd():
-    """``teacher_device`` is honoured by place_teacher. (The copy of the teacher's hidden states and
-    lm_head to a student on another device needs two devices: CPU-only here, so it is not exercised.)"""
-    student = _student()
-    teacher = copy.deepcopy(_student(seed=1)).eval().requires_grad_(False)
-    module = DistillationModule(student, AdvancedDistillationLoss(LossConfig(temperature=1.0), V), teacher,
-                                teacher_device="cpu")  # fmt: skip
+@pytest.mark.skipif(
+    not torch.cuda.is_available(), reason="requires CUDA: a teacher on another device than the student"
+)
+@pytest.mark.parametrize(
+    ("student_device", "teacher_device"), [("cuda", "cpu"), ("cpu", "cuda"), ("cuda", None)]
+)
+@pytest.mark.parametrize("memory_lean", [True, False])
+def test_a_teacher_on_another_device_gives_the_loss_of_one_on_the_students(
+    student_device, teacher_device, memory_lean
+):
+    """``teacher_device`` is honoured by place_teacher (none: the student's device); the teacher's logits
+    (memory-lean: its final hidden states and a copy of its lm_head) and hidden states are brought to the
+    student's device and give the loss of both models on the CPU."""
+    config = LossConfig(
+        temperature=1.0, memory_lean=memory_lean, use_feature_matching=True, feature_weight=0.5
+    )
+    teacher = tiny_llama(V, hidden_size=24, seed=1).eval().requires_grad_(False)
+    loss = AdvancedDistillationLoss(config, V, 1, 1, 16, 24)
+    module = DistillationModule(_student(), loss, teacher, teacher_device=teacher_device)
     batch = {k: v for k, v in _batches(1)[0].items() if not k.startswith("teacher_topk")}
+    expected_total, expected = module.compute_loss(batch)  # both models still on the CPU
+    (expected_grad,) = torch.autograd.grad(expected_total, [module.student.lm_head.weight])
+
+    module.to(student_device)
     module.place_teacher()
+    assert module.device.type == student_device
+    assert module._teacher_on().type == (teacher_device or student_device)
     total, parts = module.compute_loss(batch)
-    assert module.teacher_device == torch.device("cpu") and torch.isfinite(total)
-    with torch.no_grad():
-        expected = AdvancedDistillationLoss(LossConfig(temperature=1.0, memory_lean=False), V)(
-            student(batch["input_ids"]).logits, teacher(batch["input_ids"]).logits, batch["labels"]
-        )[1]
-    assert parts["kd"].item() == pytest.approx(expected["kd"].item(), rel=1e-5)
+    assert total.device.type == student_device and parts["kd"].device.type == student_device
+    if memory_lean and teacher_device is not None:
+        assert module._teacher_head[0].device.type == student_device  # the head copied once, in float32
+    (grad,) = torch.autograd.grad(total, [module.student.lm_head.weight])
+    assert total.item() == pytest.approx(expected_total.item(), rel=1e-4)
+    for name in ("task_ce", "kd", "feature"):
+        assert parts[name].item() == pytest.approx(expected[name].item(), rel=1e-4, abs=1e-6), name
+    torch.testing.assert_close(grad.cpu(), expected_grad, rtol=1e-3, atol=1e-5)
