@@ -42,10 +42,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from _peak_memory import PeakMemory
 
 VARIANTS = ("lean", "lean_percast", "full", "trl", "torchtune")
 KD_WEIGHT, CE_WEIGHT = 0.7, 0.3
@@ -185,41 +185,12 @@ def _torchtune(args: argparse.Namespace, inputs: dict[str, torch.Tensor], chunks
 
 
 # ------------------------------------------------------------------------------------------ measuring
-def _rss_bytes(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"/proc/self/status has no {field}")
-
-
 def _import(variant: str) -> None:
     """Import what a variant uses before the baseline is taken, so that modules do not count."""
     if variant == "trl":
         import trl.experimental.gkd  # noqa: F401
     else:
         import distill.losses.distillation  # noqa: F401
-
-
-class _Peak:
-    """Extra peak memory from ``start()`` on: CUDA's allocator statistics, else the peak resident set."""
-
-    def __init__(self, device: str) -> None:
-        self.cuda = device.startswith("cuda")
-
-    def start(self) -> None:
-        if self.cuda:
-            torch.cuda.synchronize()
-            self.base = torch.cuda.memory_allocated()
-            torch.cuda.reset_peak_memory_stats()
-        else:
-            Path("/proc/self/clear_refs").write_text("5")  # reset the peak resident set (VmHWM)
-            self.base = _rss_bytes("VmRSS")
-
-    def extra(self) -> int:
-        if self.cuda:
-            torch.cuda.synchronize()
-            return torch.cuda.max_memory_allocated() - self.base
-        return _rss_bytes("VmHWM") - self.base
 
 
 class _SavedTensors:
@@ -263,7 +234,7 @@ def _measure(args: argparse.Namespace) -> dict[str, float | str]:
         loss.backward()
         return loss.item()
 
-    peak = _Peak(args.device)
+    peak = PeakMemory(args.device)
     if peak.cuda:  # warm-up at full size: kernels, cuBLAS workspaces, the caching allocator's pools
         step(inputs)
         inputs["student_hidden"].grad = None
@@ -312,7 +283,7 @@ def _measure_chunk(args: argparse.Namespace) -> dict[str, float | str]:
         grad_hidden.index_copy_(0, index, (grad @ student_head).to(grad_hidden.dtype))
 
     chunk()  # warm-up
-    peak = _Peak(args.device)
+    peak = PeakMemory(args.device)
     peak.start()
     chunk()
     return {"variant": "chunk", "extra_peak_gb": peak.extra() / 1e9, "rows": rows}

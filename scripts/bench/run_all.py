@@ -63,7 +63,11 @@ class Outcome:
 
 
 def _scripts(only: list[str]) -> list[Path]:
-    scripts = sorted(path for path in HERE.glob("*.py") if path.name != Path(__file__).name)
+    scripts = sorted(  # _name.py: a module the benchmarks share
+        path
+        for path in HERE.glob("*.py")
+        if path.name != Path(__file__).name and not path.name.startswith("_")
+    )
     if only:
         wanted = {name if name.endswith(".py") else name + ".py" for name in only}
         unknown = wanted - {path.name for path in scripts}
