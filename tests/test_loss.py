@@ -6,6 +6,8 @@ import math
 
 import pytest
 import torch
+from helpers import DIVERGENCES
+from helpers import divergence as reference_divergence
 
 from distill.config.errors import ConfigError
 from distill.config.schemas import LossConfig
@@ -13,7 +15,6 @@ from distill.losses.distillation import AdvancedDistillationLoss
 from distill.losses.schedules import schedule_value
 
 B, L, V = 2, 7, 11
-DIVERGENCES = ["forward_kl", "reverse_kl", "jsd", "skew_forward", "skew_reverse", "tvd"]
 
 
 def _batch(seed: int = 0, vocab: int = V):
@@ -24,29 +25,6 @@ def _batch(seed: int = 0, vocab: int = V):
     labels[0, :4] = -100  # a prompt
     labels[1, -2:] = -100  # padding
     return student, teacher, labels
-
-
-def _kl(p, q):
-    """KL(p || q) of two float64 probability vectors, 0 log 0 = 0."""
-    support = p > 0
-    return (p[support] * (p[support].log() - q[support].log())).sum()
-
-
-def reference_divergence(ps, pt, name, beta=0.5, alpha=0.1):
-    """The divergences as written in the papers (student ps, teacher pt), float64."""
-    if name == "forward_kl" or (name == "jsd" and beta == 0):
-        return _kl(pt, ps)
-    if name == "reverse_kl" or (name == "jsd" and beta == 1):
-        return _kl(ps, pt)
-    if name == "jsd":
-        m = beta * pt + (1 - beta) * ps
-        return beta * _kl(pt, m) + (1 - beta) * _kl(ps, m)
-    if name == "skew_forward":
-        return _kl(pt, alpha * pt + (1 - alpha) * ps)
-    if name == "skew_reverse":
-        return _kl(ps, alpha * ps + (1 - alpha) * pt)
-    assert name == "tvd"
-    return 0.5 * (ps - pt).abs().sum()
 
 
 def reference_loss(student, teacher, labels, config: LossConfig, count=None):
