@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -159,6 +161,51 @@ def test_server_rate_limit_headers_and_stream_events_in_the_real_order():
     assert headers["anthropic-ratelimit-tokens-limit"] == "12000"  # the combined header: input + output
     # the output bucket was charged 500 (max_tokens) on arrival, then got back what was not used
     assert 1500 < int(headers["anthropic-ratelimit-output-tokens-remaining"]) < 2000
+
+
+def _post_message(base_url: str) -> tuple[int, dict[str, str]]:
+    """Send one small request; return its status and headers (an error reply's too)."""
+    body = {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": "x"}]}
+    request = urllib.request.Request(
+        f"{base_url}/v1/messages",
+        data=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request) as reply:
+            return reply.status, dict(reply.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+@pytest.mark.parametrize("send_headers", [True, False])
+def test_server_sends_rate_limit_headers_only_when_asked_and_a_429_always_its_retry_after(send_headers):
+    config = OfflineServerConfig(rate_limit_rpm=1, rate_limit_headers=send_headers)
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        answered, refused = _post_message(server.base_url), _post_message(server.base_url)
+        stats = server.stats()
+    assert answered[0] == 200 and refused[0] == 429 and stats["rate_limited"] == 1
+    assert refused[1]["retry-after"] == "60"  # one request a minute
+    for _, headers in (answered, refused):
+        assert any(name.startswith("anthropic-ratelimit-") for name in headers) is send_headers
+
+
+@pytest.mark.parametrize("charge", [False, True])
+def test_server_charges_failed_attempts_against_its_limit_only_with_charge_failures(charge):
+    config = OfflineServerConfig(rate_limit_rpm=3, charge_failures=charge)
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        server.script_faults(["500", "529", "drop"])
+        with pytest.raises((urllib.error.URLError, ConnectionError, http.client.HTTPException)):
+            for _ in range(3):  # the drop closes the connection unanswered
+                _post_message(server.base_url)
+        status, headers = _post_message(server.base_url)
+        stats = server.stats()
+    assert stats["faults"] == {"500": 1, "529": 1, "drop": 1}
+    if charge:  # the three failed attempts used the minute's three requests
+        assert status == 429 and stats["charged_failures"] == 3 and stats["rate_limited"] == 1
+    else:  # they cost nothing
+        assert status == 200 and headers["anthropic-ratelimit-requests-remaining"] == "2"
+        assert stats["charged_failures"] == 0
 
 
 async def test_long_replies_are_streamed_and_assembled(tmp_path):

@@ -142,3 +142,36 @@ async def test_the_generator_runs_unchanged_in_batch_mode(tmp_path):
     assert len(dataset) == 12
     assert stats["batches"] >= 1 and stats["requests"] == 0  # all of it through Message Batches
     assert generator.client.totals.batch_requests == stats["billed"]
+
+
+async def test_batch_calls_wait_for_their_own_limiter_and_stay_under_the_servers_limit(tmp_path):
+    config = OfflineServerConfig(batch_latency_s=0.3, batch_rate_limit_rpm=600)
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        server.drain_rate_limits()  # both start a minute's use in: one call every 0.1 s
+        client = ClaudeAPIClient(_batch_api(tmp_path, server, batch_rate_limit_rpm=600))
+        client.ledger.batch_limiter.drain()
+        responses = await client.generate_batch(_requests(4))
+        await client.aclose()
+        stats = server.stats()
+    assert all(r.success for r in responses)
+    # create, the polls every 0.02 s held to one every 0.1 s, results: none refused
+    assert stats["batch_calls"] >= 4 and stats["batch_rate_limited"] == 0
+    assert client.ledger.batch_limiter.waited_s > 0
+    assert client.rate_limiter.requests.available() == client.rate_limiter.requests.capacity  # untouched
+
+
+@pytest.mark.parametrize("send_headers", [True, False])
+async def test_a_429_from_the_batch_endpoints_is_retried_without_spending_max_retries(tmp_path, send_headers):
+    config = OfflineServerConfig(
+        batch_latency_s=0.05, batch_rate_limit_rpm=60, rate_limit_headers=send_headers, charge_failures=True
+    )
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        server.drain_rate_limits()  # another client used this minute's batch calls
+        client = ClaudeAPIClient(_batch_api(tmp_path, server, max_retries=0))  # believes it has 50
+        responses = await client.generate_batch(_requests(3))
+        await client.aclose()
+        stats = server.stats()
+    assert all(r.success for r in responses)
+    # the create call is refused once; the drained limiter then holds every later call back
+    assert stats["batch_rate_limited"] == 1 and client.ledger.batch_limiter.refusals == 1
+    assert stats["batches"] == 1

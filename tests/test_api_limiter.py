@@ -1,4 +1,5 @@
-"""The rate limiter against a fake clock: bursts, refill, refunds, header corrections, fairness."""
+"""The rate limiter against a fake clock: bursts, refill, refunds, what each outcome of an attempt
+costs (a 429 drains, a failure is charged as sent), header corrections, fairness."""
 
 from __future__ import annotations
 
@@ -104,19 +105,104 @@ async def test_separate_input_and_output_buckets_charge_max_tokens_up_front():
     )  # refilled to full at t=1, then 100
 
 
-async def test_a_refused_attempt_gives_back_its_tokens_and_a_429_its_request():
+async def test_a_rejected_attempt_returns_its_tokens_a_failed_one_is_charged_neither_its_slot():
     clock = FakeClock()
-    rate = limiter(clock, rpm=2, tpm=1000)
-    refused = await rate.acquire(500, 500)
-    rate.release(refused, request=True)  # a 429: the server did not count it
+    rate = limiter(clock, rpm=3, tpm=1000)
+    rejected = await rate.acquire(300, 500)
+    rate.release(rejected)  # a 400: no tokens were used, but the request may have been counted
     assert rate.requests.available() == pytest.approx(2.0)
     assert rate.buckets["tokens"].available() == pytest.approx(1000.0)
-    failed = await rate.acquire(500, 500)
-    rate.release(failed)  # a 529: the request counted, no tokens were used
+    rate.release(rejected)  # settling twice changes nothing
+    assert rate.buckets["tokens"].available() == pytest.approx(1000.0)
+    failed = await rate.acquire(300, 500)
+    rate.charge_failed(failed)  # a 5xx/529: charged as sent, its input included; nothing generated
     assert rate.requests.available() == pytest.approx(1.0)
-    assert rate.buckets["tokens"].available() == pytest.approx(1000.0)
-    rate.release(failed)  # settling twice changes nothing
-    assert rate.buckets["tokens"].available() == pytest.approx(1000.0)
+    assert rate.buckets["tokens"].available() == pytest.approx(700.0)
+    never_sent = await rate.acquire(100, 100)
+    rate.cancel(never_sent)  # the run stopped before it was sent: all of it comes back
+    assert rate.requests.available() == pytest.approx(1.0)
+    assert rate.buckets["tokens"].available() == pytest.approx(700.0)
+
+
+async def test_a_call_that_sends_several_requests_reserves_a_slot_for_each():
+    clock = FakeClock()
+    rate = limiter(clock, rpm=3, tpm=None)
+    two = await rate.acquire(requests=2)  # e.g. the SDK's batch results: a retrieve, then the download
+    assert rate.requests.available() == pytest.approx(1.0)
+    assert (await rate.acquire(requests=2)).waited_s == pytest.approx(20.0)  # one more slot: 20 s
+    rate.cancel(two)  # never sent: both slots come back
+    assert rate.requests.available() == pytest.approx(2.0)
+
+
+async def test_a_429_without_headers_drains_every_bucket_as_of_its_sending_and_keeps_its_slot():
+    clock = FakeClock()
+    rate = limiter(clock, rpm=60, tpm=60_000)  # 1 request and 1,000 tokens a second
+    for _ in range(30):
+        await rate.wait_if_needed(100)
+    refused = await rate.acquire(100, 0)  # 29 requests left after it
+    clock.now += 2.0  # 2 requests refilled since it was sent
+    later = await rate.acquire(100, 0)  # and one more sent since
+    rate.refused(refused)
+    # The server was empty when it refused: what was left after the attempt is gone, the refill
+    # since and the attempt sent since stay: 0 + 2 - 1.
+    assert rate.requests.available() == pytest.approx(1.0)
+    assert rate.buckets["tokens"].available() == pytest.approx(2000.0 - 100.0)
+    assert rate.refusals == 1
+    rate.refused(later)  # refused too: the server was empty then as well, what was left goes
+    assert rate.requests.available() == pytest.approx(0.0)
+    assert rate.buckets["tokens"].available() == pytest.approx(0.0)
+    clock.now += 3.0  # the refill goes on at the configured rate from there
+    assert rate.requests.available() == pytest.approx(3.0)
+
+
+async def test_refusals_of_attempts_sent_together_drain_the_buckets_once():
+    clock = FakeClock()
+    rate = limiter(clock, rpm=60, tpm=None)
+    burst = [await rate.acquire() for _ in range(3)]  # 59, 58, 57 left after each
+    for reservation in burst:
+        rate.refused(reservation)
+    # empty as of the first one's sending, the two sent after it still counted (no slot comes back)
+    assert rate.requests.available() == pytest.approx(-2.0)
+    assert rate.refusals == 3
+
+
+async def test_a_retry_after_longer_than_the_drained_buckets_wait_holds_every_request_back():
+    clock = FakeClock()
+    rate = limiter(clock, rpm=60, tpm=None)
+    assert set(rate.buckets) == {"requests"}  # tpm=None: requests only
+    rate.refused(await rate.acquire(), retry_after_s=3.0)  # the server knows more than the buckets
+    assert rate.requests.available() == pytest.approx(0.0)
+    assert await rate.wait_if_needed() == pytest.approx(3.0)  # not the 1 s the refill would take
+    for _ in range(2):  # the 3 s of the pause refilled 3 requests, as they refilled the server
+        assert await rate.wait_if_needed() == 0
+    assert await rate.wait_if_needed() == pytest.approx(1.0)
+
+
+async def test_a_retry_after_that_agrees_with_the_drained_buckets_adds_no_pause():
+    clock = FakeClock()
+    rate = limiter(clock, rpm=120, tpm=None)  # one request every 0.5 s
+    rate.refused(await rate.acquire(), retry_after_s=1.0)  # 0.5 s rounded up to whole seconds
+    assert await rate.wait_if_needed() == pytest.approx(0.5)  # the buckets' own wait, nothing more
+    assert await rate.wait_if_needed() == pytest.approx(0.5)
+
+
+async def test_a_429_with_headers_takes_the_reported_levels_exactly_and_drains_the_rest():
+    clock = FakeClock()
+    rate = limiter(clock, rpm=60, tpm=60_000)
+    refused = await rate.acquire(100, 0)
+    rate.refused(
+        refused,
+        {
+            "anthropic-ratelimit-requests-limit": "30",  # the account's limit, not the configured 60
+            "anthropic-ratelimit-requests-remaining": "5",
+        },
+    )
+    assert rate.requests.capacity == 30
+    assert rate.requests.available() == pytest.approx(5.0)  # no allowance for rounding on a 429
+    assert rate.buckets["tokens"].available() == pytest.approx(0.0)  # not reported: drained
+    # a remaining count above what the client holds never raises the level
+    rate.refused(await rate.acquire(0, 0), {"anthropic-ratelimit-requests-remaining": "20"})
+    assert rate.requests.available() == pytest.approx(4.0)
 
 
 async def test_waiters_are_served_in_arrival_order_one_refill_each():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import anthropic
+import httpx
 import pytest
 from conftest import offline_api
 
 from distill.api.client import ClaudeAPIClient
-from distill.api.errors import BudgetExceededError, FatalAPIError
+from distill.api.errors import BudgetExceededError, FatalAPIError, RetryBudget
 from distill.api.response_cache import ResponseCache
 from distill.api.types import CodeGenerationRequest
 from distill.config.schemas import OfflineServerConfig
@@ -44,8 +46,67 @@ async def test_a_429_is_retried_after_the_servers_retry_after():
         stats = server.stats()
     assert response.success and response.metadata["attempts"] == 3
     assert delays[0] == pytest.approx(0.3)  # the server's retry-after
-    assert 2.0 <= delays[1] <= 4.0  # no retry-after on the 529: retry_delay x 2^1, jitter 0.5-1
+    # no retry-after on the 529: retry_delay x 2^0, jitter 0.5-1 (the 429 spent no retry)
+    assert 1.0 <= delays[1] <= 2.0
     assert stats["by_status"] == {"200": 1, "429": 1, "529": 1}
+
+
+def _status_error(status: int, headers: dict[str, str] | None = None) -> anthropic.APIStatusError:
+    request = httpx.Request("POST", "https://api.anthropic.com/v1/messages")
+    response = httpx.Response(status, headers=headers, request=request)
+    return anthropic.APIStatusError(f"error {status}", response=response, body=None)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_refusals_spend_time_not_max_retries():
+    clock = _Clock()
+    retry = RetryBudget(max_retries=1, retry_delay=1.0, rate_limit_timeout=10.0, clock=clock)
+    refused = _status_error(429, {"retry-after": "2"})
+    delays = []
+    while (delay := retry.next_delay(refused)) is not None:
+        delays.append(delay)
+        clock.now += delay
+    # waits of 2 s from the first refusal while they end within 10 s; max_retries=1 is untouched
+    assert delays == [2.0] * 5 and retry.refusals == 6 and retry.transient == 0
+    assert 0.5 <= retry.next_delay(_status_error(500)) <= 1.0  # the one transient retry is still there
+    assert retry.next_delay(_status_error(529)) is None
+
+
+def test_transient_failures_spend_max_retries_with_their_own_backoff():
+    clock = _Clock()
+    retry = RetryBudget(max_retries=2, retry_delay=1.0, rate_limit_timeout=600.0, clock=clock)
+    assert 0.5 <= retry.next_delay(_status_error(529)) <= 1.0  # retry_delay x 2^0, jitter 0.5-1
+    assert 0.5 <= retry.next_delay(_status_error(429)) <= 1.0  # a refusal without retry-after: its own count
+    assert 1.0 <= retry.next_delay(_status_error(500)) <= 2.0  # the second transient failure
+    assert retry.next_delay(_status_error(500, {"retry-after": "0.1"})) is None  # the budget is spent
+    assert 1.0 <= retry.next_delay(_status_error(429)) <= 2.0  # refusals still wait, within the time
+
+
+async def test_429s_are_retried_past_max_retries_until_the_rate_limit_timeout():
+    config = OfflineServerConfig(retry_after_s=0.3)
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        server.script_faults(["429", "429", "429", "500"])
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, max_retries=1))
+        _record_sleeps(client)
+        answered = await client.generate_code(CodeGenerationRequest("x", "python"))
+        assert answered.success and answered.metadata["attempts"] == 5
+        assert client.totals.rate_limited == 3 and client.rate_limiter.refusals == 3
+
+        server.script_faults(["429"] * 10)  # refused until the next refusal would end past 0.45 s
+        timed = ClaudeAPIClient(offline_api(base_url=server.base_url, max_retries=0, rate_limit_timeout=0.45))
+        _record_sleeps(timed, real=True)
+        failed = await timed.generate_code(CodeGenerationRequest("y", "python"))
+        await client.aclose()
+        await timed.aclose()
+    assert not failed.success and "429" in failed.error
+    assert timed.totals.attempts == 2  # refused at once, then 0.3 s later: a third would end at 0.6 s
 
 
 async def test_a_429_from_the_servers_own_limit_corrects_the_client_limiter():
@@ -179,3 +240,42 @@ async def test_a_budget_too_small_for_one_request_sends_nothing():
             await client.generate_code(CodeGenerationRequest(instruction="x", language="python"))
         await client.aclose()
     assert server.stats()["requests"] == 0
+
+
+def _no_headers_server(**overrides) -> OfflineServerConfig:
+    """A server as many compatible ones: no rate-limit headers, failed attempts charged as sent."""
+    return OfflineServerConfig(rate_limit_headers=False, charge_failures=True, **overrides)
+
+
+async def test_without_headers_the_client_holds_the_limit_through_faults_and_loses_nothing():
+    rpm = 1200
+    config = _no_headers_server(
+        rate_limit_rpm=rpm, faults={"429": 0.08, "529": 0.05, "500": 0.05}, retry_after_s=0.5, seed=5
+    )
+    with OfflineAnthropicServer(config, responder=_code_responder) as server:
+        client = ClaudeAPIClient(
+            offline_api(base_url=server.base_url, rate_limit_rpm=rpm, max_retries=8, retry_delay=0.1)
+        )
+        server.drain_rate_limits()  # both start a minute's use in: the limit binds from the start
+        client.rate_limiter.drain()
+        responses = await client.generate_batch(_requests(100), max_concurrent=16)
+        await client.aclose()
+        stats = server.stats()
+    assert all(r.success for r in responses)  # no request lost
+    assert stats["charged_failures"] > 0 and stats["faults"]["429"] > 0
+    assert stats["rate_limited"] <= 0.01 * stats["requests"]  # attempts over the limit
+    assert client.totals.attempts == stats["requests"]
+
+
+async def test_without_headers_a_client_that_believes_it_has_capacity_learns_from_one_round_of_429s():
+    with OfflineAnthropicServer(_no_headers_server(rate_limit_rpm=1200), responder=_code_responder) as server:
+        server.drain_rate_limits()  # another client used this minute; the client cannot know
+        client = ClaudeAPIClient(offline_api(base_url=server.base_url, rate_limit_rpm=1200, max_retries=0))
+        responses = await client.generate_batch(_requests(60), max_concurrent=16)
+        await client.aclose()
+        stats = server.stats()
+    assert all(r.success for r in responses)  # the 429s spent no retry: max_retries=0 lost nothing
+    # the first attempts in flight are refused; each refusal drains the client's bucket, so the
+    # attempts after them wait for the refill instead of being refused in turn
+    assert 0 < stats["rate_limited"] <= 16 + 2
+    assert client.rate_limiter.refusals == stats["rate_limited"]

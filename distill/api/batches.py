@@ -8,16 +8,22 @@ at any point and started again finds the batch in the journal and resumes pollin
 submitting it again (only a kill in the instant between the API accepting a batch and the journal's
 fsync would submit it twice). Requests that errored transiently (overloaded, api_error), expired or
 were canceled go into a new batch, at most ``api.max_retries`` times; any other error fails them.
+
+The batch API calls (create, retrieve, results) follow the rules of the Messages requests, against
+their own request limit (``api.batch_rate_limit_rpm``, :attr:`RequestLedger.batch_limiter`): every
+call waits for the limiter (a ``results`` call takes two slots: the SDK retrieves the batch, then
+downloads), a 429 drains it (:meth:`RateLimiter.refused`) and waits for the retry-after without
+spending ``api.max_retries`` (bounded by ``api.rate_limit_timeout``), a failed call is charged as
+sent. The runner sees the client only through its :class:`~distill.api.ledger.RequestLedger`.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import anthropic
 
@@ -26,16 +32,15 @@ from distill.api.errors import (
     RETRYABLE_ERROR_TYPES,
     Action,
     BudgetExceededError,
+    RetryBudget,
     backoff,
     classify,
     describe,
-    retry_after,
+    settle_failed_attempt,
 )
+from distill.api.ledger import RequestLedger
 from distill.api.response_cache import DurableLog
-from distill.api.types import CodeGenerationRequest, CodeGenerationResponse
-
-if TYPE_CHECKING:
-    from distill.api.client import ClaudeAPIClient, ProgressCallback
+from distill.api.types import CodeGenerationRequest, CodeGenerationResponse, ProgressCallback
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,9 +77,9 @@ class BatchJournal:
 class MessageBatchRunner:
     """Answers a client's requests through Message Batches, resuming the ones a killed run left."""
 
-    def __init__(self, client: ClaudeAPIClient) -> None:
-        self.client = client
-        self.config = client.config
+    def __init__(self, ledger: RequestLedger) -> None:
+        self.ledger = ledger
+        self.config = ledger.config
         cache_dir = self.config.cache_dir
         if cache_dir is None:
             log.warning("api.mode=batch without api.cache_dir: a killed run cannot resume its batches")
@@ -85,16 +90,16 @@ class MessageBatchRunner:
     def _known(self, key: str) -> dict[str, Any] | None:
         if key in self._records:
             return self._records[key]
-        return self.client.cache.get(key) if self.client.cache is not None else None
+        return self.ledger.cache.get(key) if self.ledger.cache is not None else None
 
     async def generate(
         self, requests: Sequence[CodeGenerationRequest], progress_callback: ProgressCallback | None = None
     ) -> list[CodeGenerationResponse]:
         start = time.monotonic()
-        params = [self.client.build_params(r) for r in requests]
-        keys = [self.client.cache_key(p) for p in params]
+        params = [self.ledger.build_params(r) for r in requests]
+        keys = [self.ledger.cache_key(p) for p in params]
         answered_before = {k for k in keys if self._known(k) is not None}
-        self.client.check_not_stopped()
+        self.ledger.check_not_stopped()
         failures, stopped = await self._answer({k: p for k, p in zip(keys, params, strict=True)})
         responses = []
         for done, (request, key) in enumerate(zip(requests, keys, strict=True), 1):
@@ -102,13 +107,13 @@ class MessageBatchRunner:
             elapsed = time.monotonic() - start
             if record is not None:
                 hit = key in answered_before
-                self.client.totals.cache_hits += int(hit)
-                response = self.client.to_response(request, record, elapsed, cache_hit=hit, key=key)
+                self.ledger.totals.cache_hits += int(hit)
+                response = self.ledger.to_response(request, record, elapsed, cache_hit=hit, key=key)
             else:
                 reason = failures.get(key, "not submitted: the run stopped")
-                response = self.client.failed_response(request, reason, key, elapsed)
-            self.client.progress.record(
-                response.success, key in answered_before, response.tokens_used, self.client.totals.cost_usd
+                response = self.ledger.failed_response(request, reason, key, elapsed)
+            self.ledger.progress.record(
+                response.success, key in answered_before, response.tokens_used, self.ledger.totals.cost_usd
             )
             if progress_callback is not None:
                 progress_callback(done, len(requests), response)
@@ -145,7 +150,7 @@ class MessageBatchRunner:
                         batch_id,
                     )
                     self.journal.collected(batch_id)
-                    self.client.budget.release(self._reserved.pop(batch_id, 0.0))
+                    self.ledger.budget.release(self._reserved.pop(batch_id, 0.0))
             if stopped is not None:
                 break
         for key in params:
@@ -156,12 +161,12 @@ class MessageBatchRunner:
     async def _submit(self, todo: dict[str, dict[str, Any]]) -> tuple[list[str], BaseException | None]:
         """Submit as many of ``todo`` as the budget allows, in batches of ``batch_max_requests``;
         return the batch ids and the budget error that cut the submission short, if any."""
-        budget = self.client.budget
+        budget = self.ledger.budget
         batch_ids: list[str] = []
         items = list(todo.items())
         for begin in range(0, len(items), self.config.batch_max_requests):
             chunk = items[begin : begin + self.config.batch_max_requests]
-            costs = [self.client.worst_case_cost(p, batch=True) for _, p in chunk]
+            costs = [self.ledger.worst_case_cost(p, batch=True) for _, p in chunk]
             affordable = budget.affordable(costs)
             if affordable:
                 budget.reserve(sum(costs[:affordable]))
@@ -176,46 +181,50 @@ class MessageBatchRunner:
     async def _create(self, chunk: list[tuple[str, dict[str, Any]]], reserved_usd: float) -> str:
         try:
             batch = await self._call(
-                lambda: self.client.sdk().messages.batches.create(
-                    requests=[{"custom_id": key, "params": p} for key, p in chunk]
+                lambda: self._raw(
+                    self.ledger.sdk().messages.batches.with_raw_response.create,
+                    requests=[{"custom_id": key, "params": p} for key, p in chunk],
                 )
             )
         except BaseException:
-            self.client.budget.release(reserved_usd)
+            self.ledger.budget.release(reserved_usd)
             raise
         self.journal.submitted(batch.id, [key for key, _ in chunk])  # on disk before anything else
         self._reserved[batch.id] = reserved_usd
-        self.client.totals.batches_submitted += 1
+        self.ledger.totals.batches_submitted += 1
         log.info("submitted %s with %d requests", batch.id, len(chunk))
         return batch.id
 
     async def _wait_until_ended(self, batch_id: str) -> None:
         while True:
             batch = await self._call(
-                lambda: self.client.sdk().messages.batches.retrieve(batch_id), not_found_is_transient=True
+                lambda: self._raw(self.ledger.sdk().messages.batches.with_raw_response.retrieve, batch_id),
+                not_found_is_transient=True,
             )
             counts = batch.request_counts
             total = counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired
-            self.client.progress.set_batch_status(
+            self.ledger.progress.set_batch_status(
                 f"batch {batch_id}: {total - counts.processing}/{total} processed ({batch.processing_status})"
             )
             if batch.processing_status == "ended":
                 return
-            await self.client.sleep(self.config.batch_poll_interval_s)
+            await self.ledger.sleep(self.config.batch_poll_interval_s)
 
     async def _collect(self, batch_id: str, failures: dict[str, str]) -> None:
         """Stream a finished batch's results into the cache (all of them, including requests of an
         earlier run that this one does not ask for: they were paid for)."""
         results = await self._call(
-            lambda: self.client.sdk().messages.batches.results(batch_id), not_found_is_transient=True
+            lambda: self.ledger.sdk().messages.batches.results(batch_id),
+            not_found_is_transient=True,
+            http_requests=2,  # the SDK retrieves the batch (for its results_url), then downloads
         )
         async for item in results:
             result = item.result
             if result.type == "succeeded":
                 usage = TokenUsage.of(result.message.usage, self.config.prompt_cache_ttl)
-                record = self.client.record_of(result.message, usage, None, attempts=1, batch_id=batch_id)
-                if self.client.cache is not None:
-                    self.client.cache.put(item.custom_id, record)
+                record = self.ledger.record_of(result.message, usage, None, attempts=1, batch_id=batch_id)
+                if self.ledger.cache is not None:
+                    self.ledger.cache.put(item.custom_id, record)
                 self._records[item.custom_id] = record
                 failures.pop(item.custom_id, None)
             elif result.type == "errored":
@@ -224,30 +233,53 @@ class MessageBatchRunner:
                     failures[item.custom_id] = f"batch request errored ({kind}): {result.error.error.message}"
             # expired or canceled: submitted again in the next round
         self.journal.collected(batch_id)
-        self.client.budget.release(self._reserved.pop(batch_id, 0.0))
+        self.ledger.budget.release(self._reserved.pop(batch_id, 0.0))
 
-    async def _call(self, call: Callable[[], Awaitable[T]], not_found_is_transient: bool = False) -> T:
-        """A batch API call under our retries. ``retrieve``/``results`` may 404 for a few seconds
-        after ``create`` (anthropic-sdk-python #1432): with ``not_found_is_transient`` a 404 is
-        retried a few times, then raised as it is (the batch is gone), not as a reason to stop."""
-        for attempt in itertools.count():
-            self.client.check_not_stopped(budget=False)
+    async def _call(
+        self, call: Callable[[], Awaitable[T]], not_found_is_transient: bool = False, http_requests: int = 1
+    ) -> T:
+        """A batch API call under the batch limiter and our retries. ``retrieve``/``results`` may
+        404 for a few seconds after ``create`` (anthropic-sdk-python #1432): with
+        ``not_found_is_transient`` a 404 is retried a few times, then raised as it is (the batch is
+        gone), not as a reason to stop. ``http_requests``: the requests ``call`` sends, each
+        counted by the endpoints' limit."""
+        limiter = self.ledger.batch_limiter
+        retry = RetryBudget(self.config.max_retries, self.config.retry_delay, self.config.rate_limit_timeout)
+        not_found = 0
+        while True:
+            self.ledger.check_not_stopped(budget=False)
+            reservation = await limiter.acquire(requests=http_requests)
             try:
-                return await call()
+                result = await call()
             except anthropic.APIError as exc:
                 if not_found_is_transient and isinstance(exc, anthropic.NotFoundError):
-                    if attempt >= NOT_FOUND_RETRIES:
+                    limiter.release(reservation)
+                    if not_found >= NOT_FOUND_RETRIES:
                         raise
+                    delay = backoff(self.config.retry_delay, not_found)
+                    not_found += 1
                 else:
-                    action = classify(exc)
-                    if action is Action.STOP:
-                        raise self.client.stop(exc) from exc
-                    if action is Action.FAIL or attempt >= self.config.max_retries:
+                    retry_in = settle_failed_attempt(limiter, reservation, exc, retry)
+                    if classify(exc) is Action.STOP:
+                        raise self.ledger.stop(exc) from exc
+                    if retry_in is None:
                         raise
-                delay = retry_after(exc) or backoff(self.config.retry_delay, attempt)
+                    delay = retry_in
                 log.info("%s; retrying the batch call in %.2f s", describe(exc)[:200], delay)
-                await self.client.sleep(delay)
-        raise AssertionError("unreachable: itertools.count() does not end")
+                await self.ledger.sleep(delay)
+                continue
+            except BaseException:
+                limiter.charge_failed(reservation)
+                raise
+            limiter.settle(reservation, 0, 0)
+            return result
+
+    async def _raw(self, method: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """Call a batches endpoint through ``with_raw_response``: the reply's rate-limit headers
+        correct the batch limiter, as the Messages replies correct the client's."""
+        raw = await method(*args, **kwargs)
+        self.ledger.batch_limiter.observe_headers(raw.headers)
+        return await raw.parse()
 
     def close(self) -> None:
         self.journal.close()

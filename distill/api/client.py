@@ -10,52 +10,45 @@ every attempt, retries included, passes through the rate limiter and the budget.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
-import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anthropic
 
+from distill.api.batches import MessageBatchRunner
 from distill.api.cost import Budget, TokenUsage, UsageTotals, price_usd
 from distill.api.errors import (
     Action,
     BudgetExceededError,
     FatalAPIError,
-    backoff,
+    RetryBudget,
     classify,
     describe,
-    retry_after,
-    stop_message,
+    is_rate_limited,
+    settle_failed_attempt,
 )
+from distill.api.ledger import GENERATOR_VERSION, RequestLedger, extract_code
 from distill.api.progress import RequestProgress
-from distill.api.prompting import build_params, estimate_input_tokens, is_cached_prefix, system_text
+from distill.api.prompting import estimate_input_tokens
 from distill.api.rate_limiter import RateLimiter, Reservation
-from distill.api.response_cache import ResponseCache, request_key
+from distill.api.response_cache import ResponseCache
 from distill.api.transport import send_message, should_stream
-from distill.api.types import CodeGenerationRequest, CodeGenerationResponse
+from distill.api.types import CodeGenerationRequest, CodeGenerationResponse, ProgressCallback
 from distill.config.errors import ConfigError
 from distill.config.schemas import ClaudeConfig
 
-if TYPE_CHECKING:
-    from distill.api.batches import MessageBatchRunner
-
 log = logging.getLogger(__name__)
-
-# Part of every cache key: bump it when the way a request is built changes what an answer means.
-GENERATOR_VERSION = "1"
-TRUNCATED_STOP_REASONS = ("max_tokens", "model_context_window_exceeded")
-
-ProgressCallback = Callable[[int, int, CodeGenerationResponse], None]
 
 __all__ = [
     "GENERATOR_VERSION",
     "BudgetExceededError",
     "ClaudeAPIClient",
     "FatalAPIError",
+    "ProgressCallback",
     "UsageTotals",
     "extract_code",
     "resolve_api_key",
@@ -90,20 +83,6 @@ def _warn_sampling_once(config: ClaudeConfig) -> None:
         )
 
 
-def extract_code(text: str, language: str) -> str:
-    """The first fenced code block (preferring one tagged with ``language``), else the whole text."""
-    blocks = re.findall(r"```([\w+#-]*)[^\n]*\n(.*?)```", text, flags=re.DOTALL)
-    for tag, body in blocks:
-        if tag.lower() == language.lower():
-            return body.strip("\n")
-    return blocks[0][1].strip("\n") if blocks else text.strip()
-
-
-def _has_limit_headers(exc: anthropic.APIError) -> bool:
-    response = getattr(exc, "response", None)
-    return response is not None and any(h.startswith("anthropic-ratelimit-") for h in response.headers)
-
-
 def _most_serious(errors: list[BaseException]) -> BaseException:
     for kind in (FatalAPIError, BudgetExceededError):
         for error in errors:
@@ -126,19 +105,42 @@ class ClaudeAPIClient:
             config.rate_limit_otpm,
             follow_header_limits=config.rate_limit_from_headers,
         )
-        self.cache = ResponseCache(Path(config.cache_dir) / "responses.jsonl") if config.cache_dir else None
-        self.totals = UsageTotals()
-        self.budget = Budget(config.max_cost_usd, self.totals, config.cache_dir)
-        self.progress = RequestProgress(enabled=config.progress)
-        self._price = config.prices.get(config.model)
-        self._fatal: FatalAPIError | None = None  # once set, no further request is sent
+        self.ledger = RequestLedger(config, self.sdk)
         self._server = None
         self._sdk: anthropic.AsyncAnthropic | None = None
         self._sdk_loop: asyncio.AbstractEventLoop | None = None
         self._batches: MessageBatchRunner | None = None
-        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # between retries; tests record it
-        if self._price is None:
+        # Requests being answered, by cache key: an identical request waits for that answer
+        # instead of paying for the same reply again.
+        self._in_flight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
+        if self.ledger.price is None:
             log.warning("api.model %r has no entry in api.prices: its cost is counted as 0", config.model)
+
+    # ----------------------------------------------------------------------------- the ledger's parts
+    @property
+    def cache(self) -> ResponseCache | None:
+        return self.ledger.cache
+
+    @property
+    def totals(self) -> UsageTotals:
+        return self.ledger.totals
+
+    @property
+    def budget(self) -> Budget:
+        return self.ledger.budget
+
+    @property
+    def progress(self) -> RequestProgress:
+        return self.ledger.progress
+
+    @property
+    def sleep(self) -> Callable[[float], Awaitable[None]]:
+        """The sleep between retries (of Messages requests and batch calls); tests replace it."""
+        return self.ledger.sleep
+
+    @sleep.setter
+    def sleep(self, sleep: Callable[[float], Awaitable[None]]) -> None:
+        self.ledger.sleep = sleep
 
     # ----------------------------------------------------------------------------- set-up
     @property
@@ -164,18 +166,12 @@ class ClaudeAPIClient:
         return self._sdk
 
     def check_not_stopped(self, budget: bool = True) -> None:
-        """Raise the error that stopped the run, if one did (a refused key; the budget, unless
-        ``budget`` is false: requests already paid for are still collected then)."""
-        if self._fatal is not None:
-            raise self._fatal
-        if budget and self.budget.exceeded is not None:
-            raise self.budget.exceeded
+        """Raise the error that stopped the run, if one did (see :meth:`RequestLedger.check_not_stopped`)."""
+        self.ledger.check_not_stopped(budget)
 
     def stop(self, exc: anthropic.APIError) -> FatalAPIError:
         """Stop the run: no request is sent after this."""
-        if self._fatal is None:
-            self._fatal = FatalAPIError(stop_message(exc))
-        return self._fatal
+        return self.ledger.stop(exc)
 
     # ----------------------------------------------------------------------------- cost
     def _calculate_cost(
@@ -192,30 +188,32 @@ class ClaudeAPIClient:
         usage = TokenUsage(
             input_tokens, output_tokens, cache_write_tokens, cache_write_1h_tokens, cache_read_tokens
         )
-        return price_usd(self._price, usage, batch)
+        return price_usd(self.ledger.price, usage, batch)
 
     def worst_case_cost(self, params: dict[str, Any], batch: bool = False) -> float:
-        """The most a request can cost: its estimated input (the system prompt as a cache write when
-        it is marked for caching) and all of ``max_tokens``."""
-        system_tokens, message_tokens = estimate_input_tokens(params)
-        cached = is_cached_prefix(params)
-        writes = system_tokens if cached else 0
-        usage = TokenUsage(
-            input_tokens=message_tokens + (0 if cached else system_tokens),
-            output_tokens=params["max_tokens"],
-            cache_write_tokens=writes,
-            cache_write_1h_tokens=writes if self.config.prompt_cache_ttl == "1h" else 0,
-        )
-        return price_usd(self._price, usage, batch)
+        return self.ledger.worst_case_cost(params, batch)
 
     # ----------------------------------------------------------------------------- requests
     def build_params(self, request: CodeGenerationRequest) -> dict[str, Any]:
-        return build_params(request, self.config)
+        return self.ledger.build_params(request)
 
     def cache_key(self, params: dict[str, Any]) -> str:
-        """A hash of what determines the answer: model, system text, messages, max_tokens and the
-        generator version (not the prompt-caching marks: they change the price, not the answer)."""
-        return request_key({**params, "system": system_text(params), "generator_version": GENERATOR_VERSION})
+        return self.ledger.cache_key(params)
+
+    def to_response(
+        self,
+        request: CodeGenerationRequest,
+        record: dict[str, Any],
+        elapsed: float,
+        cache_hit: bool,
+        key: str,
+    ) -> CodeGenerationResponse:
+        return self.ledger.to_response(request, record, elapsed, cache_hit, key)
+
+    def failed_response(
+        self, request: CodeGenerationRequest, error: str, key: str, elapsed: float, status: int | None = None
+    ) -> CodeGenerationResponse:
+        return self.ledger.failed_response(request, error, key, elapsed, status)
 
     async def generate_code(self, request: CodeGenerationRequest) -> CodeGenerationResponse:
         """Answer one request: from the cache when it was paid for before, else from the API."""
@@ -266,9 +264,7 @@ class ClaudeAPIClient:
 
     def _batch_runner(self) -> MessageBatchRunner:
         if self._batches is None:
-            from distill.api.batches import MessageBatchRunner
-
-            self._batches = MessageBatchRunner(self)
+            self._batches = MessageBatchRunner(self.ledger)
         return self._batches
 
     async def _answer(self, request: CodeGenerationRequest) -> CodeGenerationResponse:
@@ -277,12 +273,23 @@ class ClaudeAPIClient:
         params = self.build_params(request)
         key = self.cache_key(params)
         start = time.monotonic()
+        while (same := self._in_flight.get(key)) is not None:  # an identical request is being paid for
+            record = await asyncio.shield(same)
+            if record is not None:
+                self.totals.cache_hits += 1
+                response = self.to_response(
+                    request, record, time.monotonic() - start, cache_hit=True, key=key
+                )
+                self.progress.record(response.success, True, response.tokens_used, self.totals.cost_usd)
+                return response
         cached = self.cache.get(key) if self.cache else None
         if cached is not None:
             self.totals.cache_hits += 1
             response = self.to_response(request, cached, time.monotonic() - start, cache_hit=True, key=key)
         else:
             self.check_not_stopped()
+            answered = self._in_flight[key] = asyncio.get_running_loop().create_future()
+            record = None
             try:
                 record = await self._send_with_retries(params)
             except anthropic.APIError as exc:
@@ -295,6 +302,9 @@ class ClaudeAPIClient:
                 response = self.to_response(
                     request, record, time.monotonic() - start, cache_hit=False, key=key
                 )
+            finally:
+                del self._in_flight[key]
+                answered.set_result(record)  # None: the others try for themselves
         self.progress.record(response.success, cached is not None, response.tokens_used, self.totals.cost_usd)
         return response
 
@@ -304,117 +314,48 @@ class ClaudeAPIClient:
         worst_case = self.worst_case_cost(params)
         self.budget.reserve(worst_case)
         stream = should_stream(self.config.stream, self.config.model, max_output)
+        retry = RetryBudget(self.config.max_retries, self.config.retry_delay, self.config.rate_limit_timeout)
         try:
-            for attempt in range(self.config.max_retries + 1):
+            for attempt in itertools.count():
                 reservation = await self.rate_limiter.acquire(estimated_input, max_output)
-                if self._fatal is not None:
-                    self.rate_limiter.release(reservation, request=True)
-                    raise self._fatal
+                if self.ledger.fatal is not None:
+                    self.rate_limiter.cancel(reservation)
+                    raise self.ledger.fatal
                 self.totals.attempts += 1
                 self.totals.retries += int(attempt > 0)
                 try:
                     message, headers = await send_message(self.sdk(), params, stream)
                 except anthropic.APIError as exc:
-                    delay = self._after_error(exc, reservation, attempt)
-                    log.info("%s; retry %d in %.2f s", describe(exc)[:200], attempt + 1, delay)
+                    delay = self._after_error(exc, reservation, retry)
+                    log.info("%s; attempt %d again in %.2f s", describe(exc)[:200], attempt + 2, delay)
                     await self.sleep(delay)
                     continue
+                except BaseException:  # cancelled mid-request: it may have reached the server
+                    self.rate_limiter.charge_failed(reservation)
+                    raise
                 self.rate_limiter.observe_headers(headers)
                 usage = TokenUsage.of(message.usage, self.config.prompt_cache_ttl)
                 self.rate_limiter.settle(reservation, usage.rate_limited_input, usage.output_tokens)
-                return self.record_of(
+                return self.ledger.record_of(
                     message, usage, headers.get("request-id"), attempts=attempt + 1, streamed=stream
                 )
-            raise AssertionError("unreachable: the last attempt returns or raises")
+            raise AssertionError("unreachable: the loop returns or raises")
         finally:
             self.budget.release(worst_case)
 
-    def _after_error(self, exc: anthropic.APIError, reservation: Reservation, attempt: int) -> float:
-        """Account for a failed attempt; raise when it must not be retried, else return the delay."""
-        if isinstance(exc, anthropic.APIStatusError):  # the server answered: it used no tokens
-            self.rate_limiter.observe_headers(exc.response.headers)
-            self.rate_limiter.release(reservation, request=exc.status_code == 429)
+    def _after_error(self, exc: anthropic.APIError, reservation: Reservation, retry: RetryBudget) -> float:
+        """Account for a failed attempt (:func:`~distill.api.errors.settle_failed_attempt`: a 429
+        drains the limiter as of the attempt's sending and spends only time, not ``max_retries``;
+        any other failure that may have reached the server is charged as sent); raise when it must
+        not be retried, else return the delay before the next attempt."""
         action = classify(exc)
+        self.totals.rate_limited += int(action is Action.RETRY and is_rate_limited(exc))
+        delay = settle_failed_attempt(self.rate_limiter, reservation, exc, retry)
         if action is Action.STOP:
             raise self.stop(exc) from exc
-        if action is Action.FAIL or attempt == self.config.max_retries:
+        if delay is None:
             raise exc
-        server_delay = retry_after(exc)
-        if (
-            server_delay is not None
-            and getattr(exc, "status_code", None) == 429
-            and not _has_limit_headers(exc)
-        ):
-            # Without rate-limit headers to correct the buckets, everyone waits, not only this request.
-            self.rate_limiter.pause(server_delay)
-        return server_delay if server_delay is not None else backoff(self.config.retry_delay, attempt)
-
-    def record_of(
-        self,
-        message: Any,
-        usage: TokenUsage,
-        request_id: str | None,
-        attempts: int,
-        streamed: bool = False,
-        batch_id: str | None = None,
-    ) -> dict[str, Any]:
-        """What is stored in the response cache for a paid reply, counted in the totals."""
-        cost = price_usd(self._price, usage, batch=batch_id is not None)
-        self.totals.add(usage, cost, batch=batch_id is not None)
-        text = "".join(block.text for block in message.content if getattr(block, "type", "") == "text")
-        return {
-            "text": text,
-            "model": message.model,
-            "stop_reason": message.stop_reason,
-            "usage": usage.as_record(),
-            "cost_usd": cost,
-            "request_id": request_id,
-            "attempts": attempts,
-            "streamed": streamed,
-            "batch_id": batch_id,
-        }
-
-    def to_response(
-        self,
-        request: CodeGenerationRequest,
-        record: dict[str, Any],
-        elapsed: float,
-        cache_hit: bool,
-        key: str,
-    ) -> CodeGenerationResponse:
-        stop_reason = record["stop_reason"]
-        truncated = stop_reason in TRUNCATED_STOP_REASONS
-        error = None
-        if truncated:
-            error = f"truncated: the reply stopped at {stop_reason}"
-        elif stop_reason == "refusal":
-            error = "refused: the model declined to answer"
-        usage = record["usage"]
-        return CodeGenerationResponse(
-            instruction=request.instruction,
-            generated_code=extract_code(record["text"], request.language),
-            language=request.language,
-            tokens_used=usage["input_tokens"] + usage["output_tokens"],
-            generation_time=elapsed,
-            success=error is None,
-            error=error,
-            metadata={**record, "truncated": truncated, "cache_hit": cache_hit, "cache_key": key},
-        )
-
-    def failed_response(
-        self, request: CodeGenerationRequest, error: str, key: str, elapsed: float, status: int | None = None
-    ) -> CodeGenerationResponse:
-        self.totals.failures += 1
-        return CodeGenerationResponse(
-            instruction=request.instruction,
-            generated_code="",
-            language=request.language,
-            tokens_used=0,
-            generation_time=elapsed,
-            success=False,
-            error=error,
-            metadata={"model": self.config.model, "cache_key": key, "status_code": status},
-        )
+        return delay
 
     # ----------------------------------------------------------------------------- shutdown
     async def aclose(self) -> None:
@@ -425,11 +366,9 @@ class ClaudeAPIClient:
 
     def close(self) -> None:
         """Stop the embedded offline server, the progress bar and the cache files."""
-        self.progress.close()
+        self.ledger.close()
         if self._server is not None:
             self._server.stop()
             self._server = None
-        if self.cache is not None:
-            self.cache.close()
         if self._batches is not None:
             self._batches.close()

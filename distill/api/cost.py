@@ -77,6 +77,7 @@ class UsageTotals:
     requests: int = 0  # requests answered by the API (cache hits excluded)
     attempts: int = 0  # HTTP attempts, retries included
     retries: int = 0
+    rate_limited: int = 0  # attempts refused for the rate limit (429), of `attempts`
     cache_hits: int = 0
     failures: int = 0
     batch_requests: int = 0  # of `requests`, answered through Message Batches

@@ -8,15 +8,22 @@ unused part is returned when it ends. :class:`RateLimiter` keeps the same bucket
   reserves them. Waiters are served one at a time in arrival order (an ``asyncio.Lock`` is FIFO):
   the head of the queue sleeps until it fits, the rest queue behind it, so many concurrent requests
   never wake up together to race for the same refill (no thundering herd).
-- :meth:`RateLimiter.settle` corrects a reservation with the reply's ``usage`` (the unused part is
-  refunded), :meth:`RateLimiter.release` returns what an attempt that was refused did not use.
-- :meth:`RateLimiter.observe_headers` follows the ``anthropic-ratelimit-*`` headers of every reply:
-  the limits (bucket capacities) and the remaining amounts (the level never stays above what the
-  server says is left, e.g. when another process shares the key).
-- :meth:`RateLimiter.pause` holds every request back after a 429 for the server's ``retry-after``.
+- What an attempt took is then accounted by what became of it: :meth:`RateLimiter.settle` (a reply:
+  the ``usage`` corrects the estimate), :meth:`RateLimiter.release` (rejected unread, a 4xx: the
+  tokens come back), :meth:`RateLimiter.charge_failed` (a 5xx/529, a timeout, a dropped
+  connection: charged as sent, only the output reservation comes back),
+  :meth:`RateLimiter.refused` (a 429: the server is out of capacity: every bucket is drained as of
+  the attempt's sending, and every request waits for a ``retry-after`` longer than the drained
+  buckets' own wait), :meth:`RateLimiter.cancel` (never sent). A request slot that reached the
+  server is never given back: a server that counts failed attempts, or whose bucket is emptier
+  than ours, is then never overrun by what we believed we had.
+- :meth:`RateLimiter.observe_headers` follows the ``anthropic-ratelimit-*`` headers of every reply
+  when the server sends them: the limits (bucket capacities) and the remaining amounts (the level
+  never stays above what the server says is left, e.g. when another process shares the key).
+  Without headers the buckets, the drain after each 429 and the retry-after are all there is.
 
-``RateLimiter(rpm, tpm)`` is the spec's shape: ``tpm`` is then one budget for input + output tokens.
-With ``itpm`` and ``otpm`` the input and output buckets replace it.
+``RateLimiter(rpm, tpm)`` is the spec's shape: ``tpm`` is then one budget for input + output tokens
+(``tpm=None``: requests only). With ``itpm`` and ``otpm`` the input and output buckets replace it.
 """
 
 from __future__ import annotations
@@ -25,9 +32,13 @@ import asyncio
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from distill.utils.token_bucket import HEADER_NAMES, TokenBucket
+
+# A retry-after is whole seconds, rounded up: one that asks for at most this much longer than the
+# buckets' own wait agrees with them.
+RETRY_AFTER_ROUNDING_S = 1.0
 
 
 @dataclass
@@ -37,7 +48,12 @@ class Reservation:
     input_tokens: int
     output_tokens: int
     waited_s: float = 0.0
+    requests: int = 1  # request slots: more than one for a call that makes several HTTP requests
     settled: bool = False
+    # Each bucket's level just after this attempt took its share, and the limiter's running total
+    # of refusal corrections at that moment (see RateLimiter.refused).
+    left: dict[str, float] = field(default_factory=dict)
+    corrected: dict[str, float] = field(default_factory=dict)
 
 
 def _header_number(headers: Mapping[str, str], name: str) -> float | None:
@@ -57,7 +73,7 @@ class RateLimiter:
     def __init__(
         self,
         rpm: int = 50,
-        tpm: int = 40000,
+        tpm: int | None = 40000,
         itpm: int | None = None,
         otpm: int | None = None,
         *,
@@ -71,7 +87,7 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
         self.buckets: dict[str, TokenBucket] = {"requests": TokenBucket(rpm, clock)}
-        if not (itpm and otpm):
+        if tpm and not (itpm and otpm):
             self.buckets["tokens"] = TokenBucket(tpm, clock)
         if itpm:
             self.buckets["input"] = TokenBucket(itpm, clock)
@@ -82,6 +98,8 @@ class RateLimiter:
         self._queue = asyncio.Lock()  # replaced per event loop, see _bind_loop
         self._changed = asyncio.Event()  # set when capacity comes back early (refunds, new limits)
         self.waited_s = 0.0  # total time requests spent waiting here
+        self.refusals = 0  # 429s seen (each drained the buckets)
+        self._corrected = dict.fromkeys(self.buckets, 0.0)  # taken off each bucket by refusals so far
 
     @property
     def requests(self) -> TokenBucket:
@@ -116,26 +134,30 @@ class RateLimiter:
         }
         return {name: amounts[name] for name in self.buckets}
 
-    def seconds_until_ready(self, input_tokens: int = 0, output_tokens: int = 0) -> float:
+    def seconds_until_ready(self, input_tokens: int = 0, output_tokens: int = 0, requests: int = 1) -> float:
         """How long a request of this size would wait now (pauses included)."""
-        amounts = self._amounts(input_tokens, output_tokens)
+        amounts = self._amounts(input_tokens, output_tokens, requests)
         delay = max(bucket.seconds_until(amounts[name]) for name, bucket in self.buckets.items())
         return max(delay, self._paused_until - self._clock())
 
-    async def acquire(self, input_tokens: int = 0, output_tokens: int = 0) -> Reservation:
+    async def acquire(self, input_tokens: int = 0, output_tokens: int = 0, requests: int = 1) -> Reservation:
         """Wait until one request of ``input_tokens`` + ``output_tokens`` (its ``max_tokens``) fits
-        every bucket, then reserve it."""
+        every bucket, then reserve it (``requests`` slots: a call that sends several)."""
         self._bind_loop()
         start, slept = self._clock(), False
         async with self._queue:
-            while (delay := self.seconds_until_ready(input_tokens, output_tokens)) > 0:
+            while (delay := self.seconds_until_ready(input_tokens, output_tokens, requests)) > 0:
                 await self._wait(delay)
                 slept = True
-            for name, amount in self._amounts(input_tokens, output_tokens).items():
+            left = {}
+            for name, amount in self._amounts(input_tokens, output_tokens, requests).items():
                 self.buckets[name].take(amount)
+                left[name] = self.buckets[name].level
         waited = self._clock() - start if slept else 0.0
         self.waited_s += waited
-        return Reservation(input_tokens, output_tokens, waited)
+        return Reservation(
+            input_tokens, output_tokens, waited, requests, left=left, corrected=dict(self._corrected)
+        )
 
     async def wait_if_needed(self, estimated_tokens: int = 0) -> float:
         """The spec's call: reserve one request of ``estimated_tokens``; return the seconds waited."""
@@ -156,22 +178,76 @@ class RateLimiter:
                 self.buckets[name].take(-difference)
         self._notify()
 
-    def release(self, reservation: Reservation, request: bool = False) -> None:
-        """An attempt that used no tokens (an error reply): return its tokens, and its request slot
-        too when the server did not count it (a 429 refusal)."""
+    def release(self, reservation: Reservation) -> None:
+        """An attempt the server rejected without processing it (a 4xx such as 400): its tokens
+        come back; its request slot does not (the server may have counted it)."""
+        self.settle(reservation, 0, 0)
+
+    def charge_failed(self, reservation: Reservation) -> None:
+        """An attempt that reached (or may have reached) the server and failed: a 5xx or 529, a
+        timeout, a dropped connection, an error mid-stream. It is charged as sent (its request and
+        its input tokens); only the output reservation comes back, since nothing was generated."""
+        self.settle(reservation, reservation.input_tokens, 0)
+
+    def refused(
+        self,
+        reservation: Reservation,
+        headers: Mapping[str, str] | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        """A 429: the server had no capacity when this attempt arrived, whatever our buckets said.
+
+        The attempt stays charged (its slot is never given back). A bucket whose ``remaining`` the
+        429 reports is set to exactly that; every other bucket is drained *as of the moment this
+        attempt was sent*: what the bucket still held after it is taken off, so the refill since
+        then is kept and the attempts sent since stay counted. The client's view is then the
+        server's: empty when it refused, refilling at the configured rate from there. Several
+        refusals of attempts sent together correct a bucket once, not once each.
+
+        The server's ``retry-after`` then holds every request back (:meth:`pause`) only where it
+        asks for longer than the corrected buckets do: a server that keeps the same buckets says
+        the same as they do (rounded up to whole seconds), and a pause on top would only throw
+        their refill away; a longer one means the server knows what the buckets do not (another
+        user of the key, a lower limit than configured, a fixed window). (The refused attempt itself
+        always waits for its retry-after before it is sent again.)
+        """
+        reservation.settled = True  # nothing comes back
+        self.refusals += 1
+        reported = self.observe_headers(headers, exact=True) if headers is not None else set()
+        for name, bucket in self.buckets.items():
+            if name in reported:
+                continue
+            if name not in reservation.left:  # a bucket that did not exist when it was sent
+                bucket.cap_level(0)
+                continue
+            corrected_since = self._corrected[name] - reservation.corrected.get(name, 0.0)
+            excess = reservation.left[name] - corrected_since
+            if excess > 0:
+                bucket.take(excess)
+                self._corrected[name] += excess
+        own_wait = self.seconds_until_ready(
+            reservation.input_tokens, reservation.output_tokens, reservation.requests
+        )
+        if retry_after_s is not None and retry_after_s > own_wait + RETRY_AFTER_ROUNDING_S:
+            self.pause(retry_after_s)
+
+    def cancel(self, reservation: Reservation) -> None:
+        """An attempt that was never sent (the run stopped while it waited): all of it comes back."""
         if reservation.settled:
             return
         self.settle(reservation, 0, 0)
-        if request:
-            self.requests.give_back(1)
-            self._notify()
+        self.requests.give_back(reservation.requests)
+        self._notify()
 
     def pause(self, seconds: float) -> None:
         """Let no request start for ``seconds`` (the server's retry-after after a 429)."""
         self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    def observe_headers(self, headers: Mapping[str, str]) -> None:
-        """Follow the server's ``anthropic-ratelimit-<bucket>-{limit,remaining}`` headers."""
+    def observe_headers(self, headers: Mapping[str, str], exact: bool = False) -> set[str]:
+        """Follow the server's ``anthropic-ratelimit-<bucket>-{limit,remaining}`` headers; return
+        the buckets whose remaining amount they reported. ``exact`` (a 429's headers): the level
+        is set to at most the remaining amount itself, without the allowance below."""
+        reported = set()
         for name, bucket in self.buckets.items():
             prefix = f"anthropic-ratelimit-{HEADER_NAMES[name]}"
             limit = _header_number(headers, f"{prefix}-limit")
@@ -180,10 +256,12 @@ class RateLimiter:
                 self._notify()
             remaining = _header_number(headers, f"{prefix}-remaining")
             if remaining is not None:
+                reported.add(name)
                 # The header is a whole number read a moment after the server computed it: allow
                 # the rounding and 1 % of a minute's refill, so that each reply does not shave off
                 # a little throughput; a real gap (another user of the key) is still closed.
-                bucket.cap_level(remaining + 1 + 0.01 * bucket.capacity)
+                bucket.cap_level(remaining if exact else remaining + 1 + 0.01 * bucket.capacity)
+        return reported
 
     def drain(self) -> None:
         """Empty every bucket, as when another run has just used this minute's quota."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,3 +30,7 @@ class CodeGenerationResponse:
     success: bool
     error: str | None = None
     metadata: dict[str, Any] | None = None
+
+
+# generate_batch's progress_callback(done, total, response)
+ProgressCallback = Callable[[int, int, CodeGenerationResponse], None]

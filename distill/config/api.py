@@ -55,6 +55,15 @@ class OfflineServerConfig:
     rate_limit_rpm: int | None = None
     rate_limit_itpm: int | None = None
     rate_limit_otpm: int | None = None
+    # Send the anthropic-ratelimit-* headers on every reply (false: none, as many proxies, gateways
+    # and other compatible servers do; a 429 still carries retry-after).
+    rate_limit_headers: bool = True
+    # Count a failed attempt (500, 529, a dropped connection) against the limits as sent: its
+    # request and input tokens stay charged. False: a failed attempt costs nothing.
+    charge_failures: bool = False
+    # Calls to the Message Batches endpoints (create, retrieve, results, list, cancel) per minute,
+    # one bucket of their own; None = unlimited.
+    batch_rate_limit_rpm: int | None = None
     batch_latency_s: float = 0.2  # how long a Message Batch stays in_progress
     prompt_cache_min_tokens: int = 1024  # the shortest system prompt it caches
     prompt_cache_ttl_s: float = 300.0
@@ -73,7 +82,7 @@ class OfflineServerConfig:
         for name in ("retry_after_s", "latency_s", "slow_s", "batch_latency_s", "prompt_cache_ttl_s"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{key(self, name)}: must be >= 0, got {getattr(self, name)}")
-        for name in ("rate_limit_rpm", "rate_limit_itpm", "rate_limit_otpm"):
+        for name in ("rate_limit_rpm", "rate_limit_itpm", "rate_limit_otpm", "batch_rate_limit_rpm"):
             value = getattr(self, name)
             if value is not None and value <= 0:
                 raise ConfigError(f"{key(self, name)}: must be positive or null, got {value}")
@@ -106,6 +115,12 @@ class ClaudeConfig:
     # Follow the account's limits from the anthropic-ratelimit-*-limit headers, up as well as down
     # (false: the configured limits are a ceiling, only ever lowered by the headers).
     rate_limit_from_headers: bool = True
+    # How long one request keeps retrying refusals for the rate limit (429), from its first one;
+    # they do not spend max_retries, which counts transient failures (5xx, 529, timeouts) only.
+    rate_limit_timeout: float = 600.0
+    # Calls per minute to the Message Batches endpoints (create, retrieve, results): the API limits
+    # them separately from the Messages requests.
+    batch_rate_limit_rpm: int = 50
     max_concurrent: int = 5
     max_cost_usd: float | None = None
     cache_dir: str | None = None  # durable response cache (and batch journal); None disables it
@@ -133,6 +148,7 @@ class ClaudeConfig:
             "rate_limit_tpm",
             "max_concurrent",
             "batch_max_requests",
+            "batch_rate_limit_rpm",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{key(self, name)}: must be positive, got {getattr(self, name)}")
@@ -142,7 +158,7 @@ class ClaudeConfig:
                 raise ConfigError(f"{key(self, name)}: must be positive or null, got {value}")
         if self.max_retries < 0:
             raise ConfigError(f"{key(self, 'max_retries')}: must be >= 0, got {self.max_retries}")
-        for name in ("timeout", "retry_delay", "batch_poll_interval_s"):
+        for name in ("timeout", "retry_delay", "batch_poll_interval_s", "rate_limit_timeout"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{key(self, name)}: must be >= 0, got {getattr(self, name)}")
         if self.max_cost_usd is not None and self.max_cost_usd < 0:

@@ -52,8 +52,13 @@ class ServerRateLimits:
             bucket.take(amounts[name])
         return 0.0
 
-    def refund(self, admission: Admission, input_tokens: int = 0, output_tokens: int = 0) -> None:
-        """Settle a request: return what it held beyond the tokens it used."""
+    def refund(
+        self, admission: Admission, input_tokens: int = 0, output_tokens: int = 0, request: bool = False
+    ) -> None:
+        """Settle a request: return what it held beyond the tokens it used (and, with ``request``,
+        its request slot: an attempt that is not counted at all)."""
+        if request and "requests" in self.buckets:
+            self.buckets["requests"].give_back(1)
         for name, held, used in (
             ("input", admission.input_tokens, input_tokens),
             ("output", admission.output_tokens, output_tokens),

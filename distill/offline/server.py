@@ -9,7 +9,11 @@ limits, cost, cache, streaming, Message Batches) without a key or network. The s
   ``content_block_stop``, ``message_delta``, ``message_stop``);
 - validates requests as the current API does (``max_tokens`` required, sampling parameters refused);
 - keeps its own rate-limit buckets and prompt cache (:mod:`distill.offline.limits`) and sends
-  the ``anthropic-ratelimit-*`` headers, a ``request-id`` and, on a 429, ``retry-after``;
+  the ``anthropic-ratelimit-*`` headers (or, with ``rate_limit_headers: false``, none, as many
+  compatible servers and gateways), a ``request-id`` and, on a 429, ``retry-after``; a failed
+  attempt (500, 529, a dropped connection) costs nothing, or with ``charge_failures`` is charged
+  against the limits as sent; the Message Batches endpoints have a request bucket of their own
+  (``batch_rate_limit_rpm``);
 - injects faults on request, by probability (``OfflineServerConfig.faults``) or scripted for the
   next requests (:meth:`OfflineAnthropicServer.script_faults`, ``POST /admin/faults``): 401, 403,
   404, 429 with ``retry-after``, 529, 500, a slow reply, a dropped connection, an error event mid-stream,
@@ -211,6 +215,7 @@ class OfflineAnthropicServer:
         self.limits = ServerRateLimits(
             self.config.rate_limit_rpm, self.config.rate_limit_itpm, self.config.rate_limit_otpm
         )
+        self.batch_limits = ServerRateLimits(self.config.batch_rate_limit_rpm, None, None)
         self.prompt_cache = PromptCache(self.config.prompt_cache_min_tokens, self.config.prompt_cache_ttl_s)
         self._fault_rng = random.Random(self.config.seed)
         self._scripted_faults: deque[str | None] = deque()
@@ -306,7 +311,12 @@ class OfflineAnthropicServer:
 
     def drain_rate_limits(self) -> None:
         """Empty the server's buckets, as when another client has just used this minute's quota."""
-        self._on_loop(self.limits.drain)
+
+        def drain() -> None:
+            self.limits.drain()
+            self.batch_limits.drain()
+
+        self._on_loop(drain)
 
     def stats(self) -> dict[str, Any]:
         return self._on_loop(self._snapshot)
@@ -325,7 +335,10 @@ class OfflineAnthropicServer:
             "billed_twice": sum(1 for n in self.billed_by_prompt.values() if n > 1),
             "in_flight": sum(self.in_flight.values()),
             "faults": dict(sorted(self.fault_counts.items())),
-            "rate_limited": self.counters["rate_limited"],
+            "rate_limited": self.counters["rate_limited"],  # refused for exceeding the limit
+            "charged_failures": self.counters["charged_failures"],
+            "batch_calls": self.counters["batch_calls"],
+            "batch_rate_limited": self.counters["batch_rate_limited"],
             "streamed": self.counters["streamed"],
             "batches": self.counters["batches"],
             "batch_requests": self.counters["batch_requests"],
@@ -392,6 +405,10 @@ class OfflineAnthropicServer:
         ):
             self.usage_totals[name] += message["usage"][name]
 
+    def _limit_headers(self, limits: ServerRateLimits | None = None) -> dict[str, str]:
+        """The ``anthropic-ratelimit-*`` headers of a reply, unless ``rate_limit_headers`` is off."""
+        return (limits or self.limits).headers() if self.config.rate_limit_headers else {}
+
     def _error(
         self, status: int, message: str, headers: dict[str, str] | None = None, kind: str | None = None
     ) -> web.Response:
@@ -418,12 +435,13 @@ class OfflineAnthropicServer:
         prompt = Prompt.of(body)
         stream = bool(body.get("stream"))
         fault = self._next_fault(("401", "403", "404", "429", "500", "529", "slow", "drop", "stream_error"))
-        if fault == "drop":
+        charge = self.config.charge_failures
+        if fault == "drop" and not charge:
             request.transport.abort()  # the client sees the connection reset, nothing was processed
             raise web.HTTPInternalServerError()  # never sent
         if fault in ("401", "403", "404", "429"):
             retry = {"retry-after": f"{self.config.retry_after_s:g}"} if fault == "429" else {}
-            return self._error(int(fault), FAULT_MESSAGES[fault], {**self.limits.headers(), **retry})
+            return self._error(int(fault), FAULT_MESSAGES[fault], {**self._limit_headers(), **retry})
         writes, _ = self.prompt_cache.lookup(
             body["model"], prompt.system, prompt.system_tokens, prompt.cache_ttl, remember=False
         )
@@ -433,13 +451,20 @@ class OfflineAnthropicServer:
         wait = self.limits.admit(admission.input_tokens, admission.output_tokens)
         if wait > 0:
             self.counters["rate_limited"] += 1
-            headers = {**self.limits.headers(), "retry-after": str(math.ceil(wait))}
+            headers = {**self._limit_headers(), "retry-after": str(math.ceil(wait))}
             return self._error(429, "This request would exceed your rate limit.", headers)
         if fault == "stream_error" and not stream:
             fault = "529"
-        if fault in ("500", "529"):  # refused after arrival: the request counts, no tokens are used
-            self.limits.refund(admission)
-            return self._error(int(fault), FAULT_MESSAGES[fault], self.limits.headers())
+        if fault in ("500", "529", "drop"):  # failed after arrival
+            if charge:  # counted as sent: the request and its input tokens; nothing was generated
+                self.counters["charged_failures"] += 1
+                self.limits.refund(admission, admission.input_tokens, 0)
+            else:  # a failed attempt costs nothing
+                self.limits.refund(admission, request=True)
+            if fault == "drop":
+                request.transport.abort()
+                raise web.HTTPInternalServerError()  # never sent
+            return self._error(int(fault), FAULT_MESSAGES[fault], self._limit_headers())
         self.in_flight[prompt.digest] += 1
         try:
             await asyncio.sleep(self.config.latency_s + (self.config.slow_s if fault == "slow" else 0.0))
@@ -447,14 +472,14 @@ class OfflineAnthropicServer:
                 message = self._compose(prompt)
             except ValueError as exc:
                 self.limits.refund(admission)
-                return self._error(400, str(exc), self.limits.headers())
+                return self._error(400, str(exc), self._limit_headers())
             usage = message["usage"]
             self.limits.refund(
                 admission,
                 usage["input_tokens"] + usage["cache_creation_input_tokens"],
                 usage["output_tokens"],
             )
-            headers = {"request-id": _new_id("req"), **self.limits.headers()}
+            headers = {"request-id": _new_id("req"), **self._limit_headers()}
             if stream:
                 return await self._stream(request, prompt, message, headers, fail=fault == "stream_error")
             self._bill(prompt, message)
@@ -520,7 +545,23 @@ class OfflineAnthropicServer:
         return web.json_response({"input_tokens": prompt.system_tokens + prompt.message_tokens})
 
     # ------------------------------------------------------------------------------- batches
+    def _batch_call_refused(self) -> web.Response | None:
+        """Charge a call to the batches endpoints to their bucket, or refuse it with a 429."""
+        self.counters["batch_calls"] += 1
+        wait = self.batch_limits.admit(0, 0)
+        if wait <= 0:
+            return None
+        self.counters["batch_rate_limited"] += 1
+        headers = {**self._limit_headers(self.batch_limits), "retry-after": str(math.ceil(wait))}
+        return self._error(429, "Number of batch API requests has exceeded your rate limit.", headers)
+
+    def _batch_json(self, batch: Batch) -> web.Response:
+        headers = {"request-id": _new_id("req"), **self._limit_headers(self.batch_limits)}
+        return web.json_response(batch.as_json(self.base_url), headers=headers)
+
     async def _create_batch(self, request: web.Request) -> web.Response:
+        if refused := self._batch_call_refused():
+            return refused
         body = await request.json()
         requests = body.get("requests") if isinstance(body, dict) else None
         if not isinstance(requests, list) or not requests:
@@ -541,7 +582,7 @@ class OfflineAnthropicServer:
         self.counters["batches"] += 1
         self.counters["batch_requests"] += len(requests)
         asyncio.get_running_loop().call_later(self.config.batch_latency_s, self._process_batch, batch)
-        return web.json_response(batch.as_json(self.base_url), headers={"request-id": _new_id("req")})
+        return self._batch_json(batch)
 
     def _process_batch(self, batch: Batch) -> None:
         if batch.status == "ended":
@@ -575,12 +616,16 @@ class OfflineAnthropicServer:
         return batch
 
     async def _retrieve_batch(self, request: web.Request) -> web.Response:
+        if refused := self._batch_call_refused():
+            return refused
         batch = self._batch_or_404(request)
         if isinstance(batch, web.Response):
             return batch
-        return web.json_response(batch.as_json(self.base_url), headers={"request-id": _new_id("req")})
+        return self._batch_json(batch)
 
     async def _list_batches(self, request: web.Request) -> web.Response:
+        if refused := self._batch_call_refused():
+            return refused
         data = [b.as_json(self.base_url) for b in reversed(self.batches.values())]
         return web.json_response(
             {"data": data, "has_more": False, "first_id": data[0]["id"] if data else None,
@@ -588,15 +633,21 @@ class OfflineAnthropicServer:
         )  # fmt: skip
 
     async def _batch_results(self, request: web.Request) -> web.Response:
+        if refused := self._batch_call_refused():
+            return refused
         batch = self._batch_or_404(request)
         if isinstance(batch, web.Response):
             return batch
         if batch.status != "ended":
             return self._error(400, f"message batch {batch.id} has not ended yet")
         lines = "".join(json.dumps(result) + "\n" for result in batch.results)
-        return web.Response(text=lines, content_type="application/x-jsonl")
+        return web.Response(
+            text=lines, content_type="application/x-jsonl", headers=self._limit_headers(self.batch_limits)
+        )
 
     async def _cancel_batch(self, request: web.Request) -> web.Response:
+        if refused := self._batch_call_refused():
+            return refused
         batch = self._batch_or_404(request)
         if isinstance(batch, web.Response):
             return batch
