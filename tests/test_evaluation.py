@@ -11,14 +11,15 @@ from math import comb
 from pathlib import Path
 
 import pytest
-from conftest import SHARED_DATA, offline_api
+from conftest import offline_api
 from helpers import require_toolchain
 
+from distill.benchmark_data import benchmark_file
 from distill.config.errors import ConfigError
 from distill.config.schemas import APPSConfig, EvaluationConfig, MBPPConfig, TinyLlamaSpec, TokenizerSpec
-from distill.evaluation.benchmarks import postprocess
 from distill.evaluation.comparator import ModelComparator
 from distill.evaluation.metrics import apps_scores, mean_pass_at_k, pass_at_k
+from distill.evaluation.problem import postprocess
 from distill.evaluation.scoring import summarize
 
 # ------------------------------------------------------------------------------------- pass@k
@@ -198,8 +199,8 @@ def test_compare_models_ranks_student_baseline_and_teacher_on_all_benchmarks(tmp
         baseline_models=[tiny_models["base"]],
         test_datasets=["humaneval", "mbpp", "apps", "custom"],
         custom_test_path=str(custom),
-        mbpp=MBPPConfig(path=str(SHARED_DATA / "mbpp.jsonl")),
-        apps=APPSConfig(path=str(SHARED_DATA / "apps-sample.jsonl"), split="train"),
+        mbpp=MBPPConfig(path=str(benchmark_file("mbpp.jsonl"))),
+        apps=APPSConfig(path=str(benchmark_file("apps-sample.jsonl")), split="train"),
         max_problems=3,
         max_new_tokens=8,
         do_sample=True,

@@ -143,10 +143,8 @@ def _reference(student, teacher, batch, divergence):
 @pytest.mark.parametrize("divergence", ["reverse_kl", "jsd"])
 def test_the_on_policy_loss_is_the_divergence_on_the_sampled_sequences(divergence, memory_lean):
     module = _module(divergence, memory_lean=memory_lean)
-    sampled = module._maybe_on_policy(_batch(), batch_idx=0)
-    assert sampled is not None and not torch.equal(
-        sampled["labels"], _batch()["labels"][:, : sampled["labels"].size(1)]
-    )
+    sampled, chosen = module._maybe_on_policy(_batch(), batch_idx=0)
+    assert chosen and not torch.equal(sampled["labels"], _batch()["labels"][:, : sampled["labels"].size(1)])
     total, _ = module.compute_loss(sampled)
     (grad,) = torch.autograd.grad(total, [module.student.lm_head.weight])
     reference = _reference(module.student, module.teacher, sampled, divergence)

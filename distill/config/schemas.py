@@ -27,13 +27,12 @@ from distill.config.dataset import (
     PromptConfig,
     QualityConfig,
 )
-from distill.config.evaluation import BENCHMARKS, EvaluationConfig, SandboxConfig
+from distill.config.evaluation import EvaluationConfig, SandboxConfig, benchmark_module, known_benchmarks
 from distill.config.loss import DIVERGENCES, SCHEDULES, LossConfig
 from distill.config.model import DistillationConfig, TinyLlamaSpec, TokenizerSpec
 from distill.config.training import LoggerConfig, TeacherConfig, TeacherPretrainConfig, TrainerConfig
 
 __all__ = [
-    "BENCHMARKS",
     "DEFAULT_CLAUDE_MODEL",
     "DIFFICULTIES",
     "DIVERGENCES",
@@ -67,4 +66,4 @@ __all__ = [
 # Evaluation: the benchmarks' data sources (appended).
 from distill.config.evaluation import APPSConfig, HumanEvalConfig, MBPPConfig
 
-__all__ += ["APPSConfig", "HumanEvalConfig", "MBPPConfig"]
+__all__ += ["APPSConfig", "HumanEvalConfig", "MBPPConfig", "benchmark_module", "known_benchmarks"]

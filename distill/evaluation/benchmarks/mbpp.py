@@ -1,7 +1,8 @@
 """MBPP (Austin et al., 2021): a short task, three asserts, and a reference solution.
 
 - Data: ``datasets.load_dataset(eval.mbpp.hub_dataset, variant)`` from the Hub, or a local file
-  (``eval.mbpp.path``: the original ``mbpp.jsonl`` or ``sanitized-mbpp.json``); the split is chosen
+  (``eval.mbpp.path``: the original ``mbpp.jsonl`` or ``sanitized-mbpp.json``); offline, the copy of
+  those files shipped in ``distill.benchmark_data`` (with a warning naming it); the split is chosen
   by task id as in the paper: prompt 1-10, test 11-510, validation 511-600, train 601-974.
 - Prompt: the paper's format, as the CodeLlama paper evaluates it (3-shot with tasks 2, 3, 4): "You
   are an expert Python programmer, and here is your task: {text} Your code should pass these
@@ -14,9 +15,14 @@
 
 from __future__ import annotations
 
-from distill.config.schemas import MBPPConfig
+import logging
+from pathlib import Path
+from typing import Any
+
+from distill.benchmark_data import benchmark_file
+from distill.config.schemas import EvaluationConfig, MBPPConfig
 from distill.data.jsonl import read_records, require
-from distill.evaluation.benchmarks import Problem
+from distill.evaluation.problem import Problem
 
 SPLIT_TASK_IDS = {
     "prompt": range(1, 11),
@@ -25,6 +31,8 @@ SPLIT_TASK_IDS = {
     "train": range(601, 975),
 }
 SHOT_TASK_IDS = (2, 3, 4)
+SHIPPED_FILES = {"full": "mbpp.jsonl", "sanitized": "sanitized-mbpp.json"}
+log = logging.getLogger(__name__)
 STOPS = ("[DONE]", "\nYou are an expert Python programmer")
 FIELDS = {"full": ("task_id", "text", "code", "test_list", "test_setup_code"),
           "sanitized": ("task_id", "prompt", "code", "test_list", "test_imports")}  # fmt: skip
@@ -61,41 +69,64 @@ def instruction(task: dict) -> str:
     )  # fmt: skip
 
 
-def _load(config: MBPPConfig) -> tuple[list[dict], list[dict]]:
-    """(tasks of the configured split, the few-shot tasks)."""
-    if config.path:
-        records = read_records(config.path)
-        tasks = [
-            _normalise(r, config.variant, f"{config.path}: record {i}") for i, r in enumerate(records, 1)
+def _from_file(path: str | Path, config: MBPPConfig) -> tuple[list[dict], list[dict]]:
+    records = read_records(path)
+    tasks = [_normalise(r, config.variant, f"{path}: record {i}") for i, r in enumerate(records, 1)]
+    by_id = {t["task_id"]: t for t in tasks}
+    split = [t for t in tasks if t["task_id"] in SPLIT_TASK_IDS[config.split]]
+    return split, [by_id[i] for i in SHOT_TASK_IDS if i in by_id]
+
+
+def _from_hub(config: MBPPConfig) -> tuple[list[dict], list[dict]]:
+    from datasets import load_dataset
+
+    def hub(split: str) -> list[dict]:
+        rows = load_dataset(config.hub_dataset, config.variant, split=split)
+        return [
+            _normalise(r, config.variant, f"{config.hub_dataset}/{split}: row {i}")
+            for i, r in enumerate(rows)
         ]
-        by_id = {t["task_id"]: t for t in tasks}
-        split = [t for t in tasks if t["task_id"] in SPLIT_TASK_IDS[config.split]]
-        shots = [by_id[i] for i in SHOT_TASK_IDS if i in by_id]
+
+    split = hub(config.split)
+    return split, [t for t in hub("prompt") if t["task_id"] in SHOT_TASK_IDS] if config.num_shots else []
+
+
+def _load(config: MBPPConfig) -> tuple[list[dict], list[dict], str]:
+    """(tasks of the configured split, the few-shot tasks, where they were read): from ``eval.mbpp.path``, else the Hub, else
+    (offline) the copy shipped with distill, which is the same data (google-research's files)."""
+    if config.path:
+        split, shots = _from_file(config.path, config)
         where = config.path
     else:
-        from datasets import load_dataset
-
-        def hub(split: str) -> list[dict]:
-            rows = load_dataset(config.hub_dataset, config.variant, split=split)
-            return [
-                _normalise(r, config.variant, f"{config.hub_dataset}/{split}: row {i}")
-                for i, r in enumerate(rows)
-            ]
-
-        split = hub(config.split)
-        shots = [t for t in hub("prompt") if t["task_id"] in SHOT_TASK_IDS] if config.num_shots else []
-        where = config.hub_dataset
+        try:
+            split, shots = _from_hub(config)
+            where = config.hub_dataset
+        except ConnectionError as exc:
+            where = benchmark_file(SHIPPED_FILES[config.variant])
+            log.warning("eval.mbpp: %s unreachable (%s); using the copy shipped with distill: %s",
+                        config.hub_dataset, exc, where)  # fmt: skip
+            split, shots = _from_file(where, config)
     if not split:
         raise ValueError(
             f"eval.mbpp.path: no {config.split} tasks ({SPLIT_TASK_IDS[config.split]}) in {where}"
         )
     if len(shots) < config.num_shots:
         raise ValueError(f"eval.mbpp.num_shots: {where} lacks the few-shot tasks {SHOT_TASK_IDS}")
-    return split, sorted(shots, key=lambda t: t["task_id"])[: config.num_shots]
+    return split, sorted(shots, key=lambda t: t["task_id"])[: config.num_shots], str(where)
+
+
+def load(config: EvaluationConfig) -> list[Problem]:
+    return load_mbpp(config.mbpp)
+
+
+def describe(config: EvaluationConfig) -> dict[str, Any]:
+    mbpp = config.mbpp
+    return {"variant": mbpp.variant, "split": mbpp.split,
+            "prompt": f"Austin et al. format, {mbpp.num_shots}-shot (tasks 2, 3, 4)"}  # fmt: skip
 
 
 def load_mbpp(config: MBPPConfig) -> list[Problem]:
-    tasks, shots = _load(config)
+    tasks, shots, where = _load(config)
     few_shot = "".join(example(s["text"], s["tests"], s["code"]) + "\n" for s in shots)
     return [
         Problem(
@@ -107,6 +138,7 @@ def load_mbpp(config: MBPPConfig) -> list[Problem]:
             stop_sequences=STOPS,
             tests="\n".join(filter(None, [task["setup"], *task["tests"]])),
             solution=task["code"],
+            source=str(where),
         )
         for task in tasks
     ]

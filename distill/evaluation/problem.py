@@ -1,7 +1,6 @@
-"""Benchmarks as lists of problems: what a model is shown, and how its completion is tested.
+"""A benchmark problem: what a model is shown, and how its completion is tested.
 
-Every benchmark has a loader module (``humaneval``, ``mbpp``, ``apps``, ``custom``) that returns
-:class:`Problem` objects; :func:`load_benchmark` picks it from the configuration. Every model's
+Every benchmark (``distill.evaluation.benchmarks``) returns :class:`Problem` objects. Every model's
 completion goes through the same post-processing: cut at the benchmark's first stop sequence.
 """
 
@@ -9,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from distill.config.schemas import EvaluationConfig
 from distill.execution.programs import test_program
 
 
@@ -34,6 +32,7 @@ class Problem:
     tests: str = ""  # code run after it (program benchmarks); it must run to its end to pass
     solution: str = ""  # the reference solution, when the benchmark has one
     apps: AppsTests | None = None  # APPS problems: tested by their input/output pairs instead
+    source: str = ""  # where it was read from (a file, a Hub dataset): the report names it
 
     def program(self, completion: str) -> str:
         return test_program(self.prefix + completion, self.tests)
@@ -48,28 +47,3 @@ def postprocess(completion: str, stop_sequences: tuple[str, ...]) -> str:
     """Cut the completion at the earliest stop sequence."""
     cut = min((i for i in (completion.find(s) for s in stop_sequences) if i >= 0), default=len(completion))
     return completion[:cut]
-
-
-def load_benchmark(name: str, config: EvaluationConfig) -> list[Problem]:
-    """The problems of one benchmark, the first ``config.max_problems`` when set."""
-    if name == "humaneval":
-        from distill.evaluation.humaneval import load_humaneval
-
-        problems = load_humaneval(config.humaneval.path)
-    elif name == "mbpp":
-        from distill.evaluation.mbpp import load_mbpp
-
-        problems = load_mbpp(config.mbpp)
-    elif name == "apps":
-        from distill.evaluation.apps import load_apps
-
-        problems = load_apps(config.apps)
-    elif name == "custom":
-        from distill.evaluation.custom import load_custom
-
-        if not config.custom_test_path:
-            raise ValueError("eval.custom_test_path: required for the custom benchmark")
-        problems = load_custom(config.custom_test_path)
-    else:
-        raise ValueError(f"eval.test_datasets: unknown benchmark {name!r}")
-    return problems[: config.max_problems] if config.max_problems else problems

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from distill.config.schemas import APPSConfig
+from distill.benchmark_data import benchmark_file
+from distill.config.schemas import APPSConfig, EvaluationConfig
 from distill.data.jsonl import read_records, require
 from distill.evaluation import apps_driver
 from distill.evaluation.apps_checker import call_matches, stdout_matches
-from distill.evaluation.benchmarks import AppsTests, Problem
+from distill.evaluation.problem import AppsTests, Problem
 from distill.execution.sandbox import ExecutionResult, Job
 
 DRIVER_SOURCE = Path(apps_driver.__file__).read_text(encoding="utf-8")
@@ -56,7 +58,14 @@ def _records(config: APPSConfig) -> list[dict]:
     from datasets import load_dataset
 
     files = f"hf://datasets/{config.hub_dataset}/{config.split}.jsonl"
-    return load_dataset("json", data_files=files, split="train").to_list()
+    try:
+        return load_dataset("json", data_files=files, split="train").to_list()
+    except ConnectionError as exc:
+        raise ValueError(
+            f"eval.apps.path: {config.hub_dataset} unreachable ({exc}); offline, set eval.apps.path to a "
+            f"local copy, e.g. the 150-problem train-split sample shipped with distill: "
+            f"eval.apps.path={benchmark_file('apps-sample.jsonl')} eval.apps.split=train"
+        ) from exc
 
 
 def _json_field(value: str | dict | list, where: str):
@@ -66,6 +75,19 @@ def _json_field(value: str | dict | list, where: str):
         return json.loads(value) if value.strip() else None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{where}: not valid JSON ({exc})") from exc
+
+
+def load(config: EvaluationConfig) -> list[Problem]:
+    return load_apps(config.apps)
+
+
+def describe(config: EvaluationConfig) -> dict[str, Any]:
+    apps = config.apps
+    info = {"split": apps.split, "difficulties": apps.difficulties,
+            "prompt": "APPS format (QUESTION / Use Standard Input|Call-Based format / ANSWER)"}  # fmt: skip
+    if apps.split != "test":
+        info["note"] = f"the {apps.split} split: published APPS numbers are on the test split, not comparable"
+    return info
 
 
 def load_apps(config: APPSConfig) -> list[Problem]:
@@ -98,6 +120,7 @@ def load_apps(config: APPSConfig) -> list[Problem]:
                 stop_sequences=STOPS,
                 solution=solutions[0] if solutions else "",
                 apps=AppsTests(tuple(io["inputs"][cases]), tuple(io["outputs"][cases]), fn_name),
+                source=source,
             )
         )
     if not problems:
@@ -107,9 +130,9 @@ def load_apps(config: APPSConfig) -> list[Problem]:
     return problems
 
 
-def test_jobs(problem: Problem, completion: str, config: APPSConfig, group: int) -> list[Job]:
+def test_jobs(problem: Problem, completion: str, config: EvaluationConfig, group: int) -> list[Job]:
     """One sandbox job per test case of ``problem``."""
-    tests = problem.apps
+    tests, config = problem.apps, config.apps
     jobs = []
     for case_input in tests.inputs:
         call = tests.fn_name is not None
@@ -127,8 +150,9 @@ def test_jobs(problem: Problem, completion: str, config: APPSConfig, group: int)
     return jobs
 
 
-def verdict(problem: Problem, results: list[ExecutionResult]) -> tuple[list[bool], str]:
-    """Per test case, whether it passed; and the sample's result ("passed" or the first failure)."""
+def verdict(problem: Problem, results: list[ExecutionResult]) -> dict[str, Any]:
+    """Passed when every test case passes; the result is "passed" or the first failure; and the
+    counts of passed and run test cases (APPS's test-case average)."""
     tests = problem.apps
     passed, first_failure = [], ""
     for index, (result, expected) in enumerate(zip(results, tests.outputs, strict=True), 1):
@@ -141,4 +165,9 @@ def verdict(problem: Problem, results: list[ExecutionResult]) -> tuple[list[bool
         passed.append(ok)
         if not ok and not first_failure:
             first_failure = f"test {index}/{len(results)}: {why}"
-    return passed, first_failure or "passed"
+    return {
+        "passed": all(passed),
+        "result": first_failure or "passed",
+        "tests_passed": sum(passed),
+        "tests_total": len(passed),
+    }
