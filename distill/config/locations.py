@@ -1,4 +1,5 @@
-"""Where the Hydra configuration lives: ``conf/`` beside the package in a checkout.
+"""Where the Hydra configuration lives: ``distill/conf``, inside the package (``conf`` at the top of a
+checkout is a link to it), so an installed wheel carries its config groups and defaults.
 
 Groups whose options are also the defaults of schemas built in Python (the prompt templates, the topic
 lists, the price table) are read from here; a run composed by Hydra takes them from the selected group
@@ -7,8 +8,7 @@ option instead, so ``--config-dir`` can replace them.
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = REPO_ROOT / "conf"
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "conf"
 PROMPTS_FILE = CONFIG_DIR / "data" / "prompts" / "generation.yaml"
 TOPICS_FILE = CONFIG_DIR / "data" / "topics" / "default.yaml"
 PRICE_TABLE = CONFIG_DIR / "api" / "pricing" / "anthropic.yaml"
